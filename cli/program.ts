@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { Command, type CommanderError } from 'commander';
+import { ExitCode } from '../src/exit-codes.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+// The root command: every subcommand hangs off it; usage errors exit with the invalid-input code.
+export function buildProgram(): Command {
+  const program = new Command('faultline')
+    .description(
+      'Chaos-engineering runner: declarative experiments that kill pods, inject latency or partitions\n' +
+        'through Toxiproxy and drain nodes, while checking steady-state hypotheses.',
+    )
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError()
+    .exitOverride((error: CommanderError) => {
+      const helpOrVersion = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
+        error.code,
+      );
+      process.exit(helpOrVersion ? 0 : ExitCode.invalidInput);
+    });
+  return program;
+}

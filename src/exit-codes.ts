@@ -1,0 +1,19 @@
+// Faultline's exit codes are a public API: documented in the README, never renumbered.
+export const ExitCode = {
+  /** The steady-state hypothesis held before, during and after the faults. */
+  held: 0,
+  /** The hypothesis deviated during or after the faults. */
+  deviated: 1,
+  /** The input (experiment, schedule, flags) was invalid; nothing was injected. */
+  invalidInput: 2,
+  /** The steady state was not met before the run; nothing was injected. */
+  notStarted: 3,
+  /** An abort condition, Ctrl-C or SIGTERM stopped the run; every fault was reverted. */
+  aborted: 4,
+  /** A fault could not be reverted: something may be left behind, and the output says what. */
+  revertFailed: 5,
+  /** The runner itself failed (an unexpected error); every fault was reverted. */
+  error: 6,
+} as const;
+
+export type ExitCodeName = keyof typeof ExitCode;

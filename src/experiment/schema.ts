@@ -1,0 +1,342 @@
+// The experiment format: the single source of the TypeScript types (Static<...>) and of the
+// published JSON Schema (schema/experiment.schema.json is generated from ExperimentSchema).
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+
+export const apiVersion = 'faultline.dev/v1alpha1';
+
+const strict = { additionalProperties: false } as const;
+
+export const Duration = Type.String({
+  pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$',
+  description: 'A duration: a number and a unit, e.g. 500ms, 30s, 2m, 1h.',
+  'x-expected': 'a duration such as 500ms, 30s, 2m or 1h',
+});
+
+const Name = Type.String({
+  pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
+  description: 'A DNS-1123 label: lower case letters, digits and dashes, at most 63 characters.',
+  'x-expected': 'a name of lower-case letters, digits and dashes (at most 63)',
+});
+
+const LabelSelector = Type.String({
+  minLength: 1,
+  description: 'A Kubernetes label selector: app=checkout, tier in (web,api), !canary, env!=prod.',
+  'x-format': 'label-selector',
+});
+
+const Percent = Type.Number({ minimum: 0, maximum: 100 });
+
+const toleranceProperties = {
+  below: Type.Optional(Type.Number({ description: 'The value must be strictly below this.' })),
+  above: Type.Optional(Type.Number({ description: 'The value must be strictly above this.' })),
+  atMost: Type.Optional(Type.Number({ description: 'The value must be at most this.' })),
+  atLeast: Type.Optional(Type.Number({ description: 'The value must be at least this.' })),
+  between: Type.Optional(
+    Type.Tuple([Type.Number(), Type.Number()], { description: 'Inclusive range [low, high].' }),
+  ),
+  equals: Type.Optional(
+    Type.Union([Type.Number(), Type.String(), Type.Boolean()], { description: 'The value must equal this.' }),
+  ),
+};
+
+export const Tolerance = Type.Object(toleranceProperties, strict);
+
+// One `expect` shape for every probe kind; which keys fit which kind is checked after the schema.
+export const Expect = Type.Object(
+  {
+    ...toleranceProperties,
+    status: Type.Optional(
+      Type.Union([
+        Type.Integer({ minimum: 100, maximum: 599 }),
+        Type.Array(Type.Integer({ minimum: 100, maximum: 599 })),
+      ]),
+    ),
+    latencyMs: Type.Optional(Tolerance),
+    bodyMatches: Type.Optional(Type.String({ description: 'A regular expression the body must match.' })),
+    errorRatio: Type.Optional(Tolerance),
+    p50Ms: Type.Optional(Tolerance),
+    p95Ms: Type.Optional(Tolerance),
+    p99Ms: Type.Optional(Tolerance),
+    exitCode: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
+    outputMatches: Type.Optional(Type.String({ description: 'A regular expression stdout must match.' })),
+  },
+  strict,
+);
+
+export const HttpProbe = Type.Object(
+  {
+    url: Type.String({ minLength: 1 }),
+    method: Type.Optional(Type.Union([Type.Literal('GET'), Type.Literal('HEAD'), Type.Literal('POST')])),
+    timeout: Type.Optional(Duration),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    burst: Type.Optional(
+      Type.Object(
+        {
+          requests: Type.Integer({ minimum: 1, maximum: 10000 }),
+          concurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 256 })),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+export const PrometheusProbe = Type.Object(
+  {
+    url: Type.String({ minLength: 1 }),
+    query: Type.String({ minLength: 1 }),
+    aggregate: Type.Optional(
+      Type.Union(
+        [
+          Type.Literal('each'),
+          Type.Literal('max'),
+          Type.Literal('min'),
+          Type.Literal('sum'),
+          Type.Literal('avg'),
+        ],
+        {
+          description:
+            'How a vector result is judged: each series on its own (default), or one aggregated value.',
+        },
+      ),
+    ),
+    onEmpty: Type.Optional(
+      Type.Union([Type.Literal('fail'), Type.Literal('pass'), Type.Literal('zero')], {
+        description: 'What an empty result means: a failed sample (default), a passing one, or the value 0.',
+      }),
+    ),
+  },
+  strict,
+);
+
+export const KubernetesProbe = Type.Object(
+  {
+    kind: Type.String({
+      minLength: 1,
+      description: 'Deployment, Pod, Node, PodDisruptionBudget, StatefulSet, ...',
+    }),
+    apiVersion: Type.Optional(Type.String()),
+    namespace: Type.Optional(Type.String()),
+    name: Type.Optional(Type.String()),
+    selector: Type.Optional(LabelSelector),
+    field: Type.String({
+      minLength: 1,
+      description: 'A dotted path into the object, e.g. status.readyReplicas.',
+    }),
+  },
+  strict,
+);
+
+export const CommandProbe = Type.Object(
+  {
+    run: Type.Array(Type.String(), { minItems: 1, description: 'The program and its arguments (no shell).' }),
+    timeout: Type.Optional(Duration),
+    env: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  strict,
+);
+
+export const probeKinds = ['http', 'prometheus', 'kubernetes', 'command'] as const;
+
+export const Probe = Type.Object(
+  {
+    name: Name,
+    http: Type.Optional(HttpProbe),
+    prometheus: Type.Optional(PrometheusProbe),
+    kubernetes: Type.Optional(KubernetesProbe),
+    command: Type.Optional(CommandProbe),
+    expect: Expect,
+    timeout: Type.Optional(Duration),
+    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  },
+  { ...strict, 'x-one-of': probeKinds },
+);
+
+export const toxicTypes = [
+  'latency',
+  'bandwidth',
+  'slow_close',
+  'timeout',
+  'reset_peer',
+  'slicer',
+  'limit_data',
+] as const;
+
+export const ToxiproxyFault = Type.Object(
+  {
+    url: Type.String({ minLength: 1 }),
+    proxy: Type.String({ minLength: 1 }),
+    toxic: Type.Union(toxicTypes.map((t) => Type.Literal(t))),
+    attributes: Type.Optional(Type.Record(Type.String(), Type.Number())),
+    stream: Type.Optional(Type.Union([Type.Literal('upstream'), Type.Literal('downstream')])),
+    toxicity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    listen: Type.Optional(Type.String({ description: 'Creates the proxy if missing (removed on revert).' })),
+    upstream: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+export const PartitionFault = Type.Object(
+  {
+    url: Type.String({ minLength: 1 }),
+    proxy: Type.String({ minLength: 1 }),
+    listen: Type.Optional(Type.String()),
+    upstream: Type.Optional(Type.String()),
+  },
+  strict,
+);
+
+export const PodKillFault = Type.Object(
+  {
+    namespace: Type.String({ minLength: 1 }),
+    selector: LabelSelector,
+    fieldSelector: Type.Optional(Type.String()),
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    percent: Type.Optional(Percent),
+    gracePeriod: Type.Optional(Duration),
+    every: Type.Optional(Duration),
+  },
+  strict,
+);
+
+export const NodeDrainFault = Type.Object(
+  {
+    selector: LabelSelector,
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    percent: Type.Optional(Percent),
+    timeout: Type.Optional(Duration),
+    deleteEmptyDirData: Type.Optional(Type.Boolean()),
+  },
+  strict,
+);
+
+export const NodeCordonFault = Type.Object(
+  {
+    selector: LabelSelector,
+    count: Type.Optional(Type.Integer({ minimum: 1 })),
+    percent: Type.Optional(Percent),
+  },
+  strict,
+);
+
+export const faultKinds = ['toxiproxy', 'partition', 'podKill', 'nodeDrain', 'nodeCordon'] as const;
+
+export const Fault = Type.Object(
+  {
+    name: Name,
+    toxiproxy: Type.Optional(ToxiproxyFault),
+    partition: Type.Optional(PartitionFault),
+    podKill: Type.Optional(PodKillFault),
+    nodeDrain: Type.Optional(NodeDrainFault),
+    nodeCordon: Type.Optional(NodeCordonFault),
+    start: Type.Optional(Duration),
+    duration: Type.Optional(Duration),
+  },
+  { ...strict, 'x-one-of': faultKinds },
+);
+
+export const Hypothesis = Type.Object(
+  {
+    probes: Type.Array(Probe, { minItems: 1 }),
+    during: Type.Optional(
+      Type.Object(
+        {
+          every: Duration,
+          failAfter: Type.Optional(
+            Type.Integer({ minimum: 1, description: 'Consecutive failed samples that deviate.' }),
+          ),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+export const Safety = Type.Object(
+  {
+    namespaces: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), { description: 'The namespace allow-list.' }),
+    ),
+    optInLabel: Type.Optional(
+      Type.String({ description: 'Only targets carrying this label (key or key=value).' }),
+    ),
+    maxPodsPercent: Type.Optional(Percent),
+    maxPods: Type.Optional(Type.Integer({ minimum: 0 })),
+    maxNodes: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  strict,
+);
+
+const Secret = Type.Object(
+  {
+    env: Type.Optional(Type.String({ minLength: 1 })),
+    file: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { ...strict, 'x-one-of': ['env', 'file'] },
+);
+
+export const ExperimentSpec = Type.Object(
+  {
+    description: Type.Optional(Type.String()),
+    tags: Type.Optional(Type.Array(Type.String())),
+    configuration: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+        description: 'Default values for variable substitution; the environment and --var override them.',
+      }),
+    ),
+    secrets: Type.Optional(
+      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Secret, {
+        description: 'Variables read from the environment or a file; their values are never printed.',
+      }),
+    ),
+    duration: Duration,
+    hypothesis: Hypothesis,
+    faults: Type.Array(Fault, { minItems: 1 }),
+    abortWhen: Type.Optional(Type.Array(Probe)),
+    rollbacks: Type.Optional(
+      Type.Array(Probe, { description: 'Extra actions after every fault is reverted.' }),
+    ),
+    recovery: Type.Optional(Duration),
+    safety: Type.Optional(Safety),
+  },
+  strict,
+);
+
+export const ExperimentSchema = Type.Object(
+  {
+    apiVersion: Type.Literal(apiVersion),
+    kind: Type.Literal('Experiment'),
+    metadata: Type.Object(
+      {
+        name: Name,
+        labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+        annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+      },
+      strict,
+    ),
+    spec: ExperimentSpec,
+  },
+  { ...strict, $id: 'https://faultline.dev/schemas/v1alpha1/experiment.json', title: 'Faultline Experiment' },
+);
+
+export type Experiment = Static<typeof ExperimentSchema>;
+export type ExperimentSpecT = Static<typeof ExperimentSpec>;
+export type ProbeSpec = Static<typeof Probe>;
+export type FaultSpec = Static<typeof Fault>;
+export type ExpectSpec = Static<typeof Expect>;
+export type ToleranceSpec = Static<typeof Tolerance>;
+export type ToxiproxyFaultSpec = Static<typeof ToxiproxyFault>;
+export type PartitionFaultSpec = Static<typeof PartitionFault>;
+export type PodKillFaultSpec = Static<typeof PodKillFault>;
+export type NodeDrainFaultSpec = Static<typeof NodeDrainFault>;
+export type NodeCordonFaultSpec = Static<typeof NodeCordonFault>;
+export type HttpProbeSpec = Static<typeof HttpProbe>;
+export type PrometheusProbeSpec = Static<typeof PrometheusProbe>;
+export type KubernetesProbeSpec = Static<typeof KubernetesProbe>;
+export type CommandProbeSpec = Static<typeof CommandProbe>;
+export type SafetySpec = Static<typeof Safety>;
+export type FaultKind = (typeof faultKinds)[number];
+export type ProbeKind = (typeof probeKinds)[number];
+export type AnySchema = TSchema;

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export type SandboxEnv = {
+  KUBECONFIG: string;
+  TOXIPROXY_URL: string;
+  PROMETHEUS_URL: string;
+  STOREFRONT_URL: string;
+  FRAGILE_STOREFRONT_URL: string;
+  CATALOG_URL: string;
+  CATALOG_PROXY_LISTEN: string;
+  KUBE_AUDIT_LOG: string;
+  PROMETHEUS_FILE_SD: string;
+  PATH: string;
+};
+
+const required = [
+  'KUBECONFIG',
+  'TOXIPROXY_URL',
+  'PROMETHEUS_URL',
+  'STOREFRONT_URL',
+  'FRAGILE_STOREFRONT_URL',
+  'CATALOG_URL',
+  'CATALOG_PROXY_LISTEN',
+  'KUBE_AUDIT_LOG',
+  'PROMETHEUS_FILE_SD',
+] as const;
+
+// Reads .testenv/env written by `scripts/testenv.sh up`; integration tests need the sandbox.
+export function loadSandboxEnv(): SandboxEnv {
+  const file = `${projectRoot}.testenv/env`;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new Error(`the sandbox is not up (${file} is missing): run scripts/testenv.sh up`);
+  }
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_]+)=(.*)$/.exec(line);
+    if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
+  }
+  for (const key of required) {
+    if (!values[key]) throw new Error(`${file} has no ${key}`);
+  }
+  const binPath = (values.PATH ?? '').replace('$PATH', process.env.PATH ?? '');
+  return { ...(values as Omit<SandboxEnv, 'PATH'>), PATH: binPath } as SandboxEnv;
+}
