@@ -12,8 +12,8 @@ export const ExitCode = {
   aborted: 4,
   /** A fault could not be reverted: something may be left behind, and the output says what. */
   revertFailed: 5,
-  /** The runner itself failed (an unexpected error); every fault was reverted. */
-  error: 6,
+  /** The environment failed: a server unreachable, permission denied, an unexpected error. */
+  environmentError: 6,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
