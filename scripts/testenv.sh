@@ -296,24 +296,32 @@ cmd_up() {
   log "sandbox up in $((SECONDS - t0))s; environment in $STATE/env (source it: . $STATE/env)"
 }
 
-# Stops one component: TERM to its process group, then KILL after a grace period.
-stop() {
-  local name=$1 pid
-  pid=$(pid_of "$name") || return 0
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    local i
-    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PIDS/$name.pid"
+# Stops components: TERM to each process group (in the order given), then KILL what is left after 10 s.
+stop_all() {
+  local name pid pids=""
+  for name in "$@"; do
+    pid=$(pid_of "$name") || continue
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      pids="$pids $pid"
+    fi
+  done
+  local i alive
+  for i in $(seq 1 100); do
+    alive=""
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [ -z "$alive" ] && break
+    sleep 0.1
+  done
+  for pid in $alive; do kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; done
+  for name in "$@"; do rm -f "$PIDS/$name.pid"; done
 }
 
 cmd_down() {
   [ -d "$PIDS" ] || { log "not running"; return 0; }
   local c reversed=""
   for c in $COMPONENTS; do reversed="$c $reversed"; done
-  for c in $reversed; do stop "$c"; done
+  stop_all $reversed
   local p
   for p in $ALL_PORTS; do
     local i
