@@ -1,0 +1,58 @@
+// The catalog service: the product list the storefront shows. Usage: node catalog.ts --port N
+import { parseArgs } from 'node:util';
+import { failUsage, parseIntegerOption, parsePortOption } from './cli-options.ts';
+import { createServiceMetrics } from './metrics.ts';
+import type { Product } from './product.ts';
+import { sendText, startShopServer } from './shop-server.ts';
+
+const usage =
+  'usage: catalog.ts --port N [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]';
+
+const products: readonly Product[] = [
+  { id: 'p-100', name: 'Chaos Monkey plush', priceCents: 1999 },
+  { id: 'p-200', name: 'Blast radius mug', priceCents: 1250 },
+  { id: 'p-300', name: 'Steady-state hoodie', priceCents: 4900 },
+  { id: 'p-400', name: 'Game day sticker pack', priceCents: 499 },
+];
+
+function readOptions() {
+  let values: Record<string, string | undefined>;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string' },
+        'drain-delay-ms': { type: 'string' },
+        'shutdown-timeout-ms': { type: 'string' },
+      },
+    }));
+  } catch (error) {
+    failUsage(String(error instanceof Error ? error.message : error), usage);
+  }
+  return {
+    port: parsePortOption(values.port, usage),
+    drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),
+    shutdownTimeoutMs: parseIntegerOption(
+      'shutdown-timeout-ms',
+      values['shutdown-timeout-ms'],
+      10_000,
+      usage,
+    ),
+  };
+}
+
+const options = readOptions();
+const metrics = createServiceMetrics('catalog', ['200']);
+const body = JSON.stringify({ products });
+
+await startShopServer({
+  port: options.port,
+  metrics,
+  shutdown: { drainDelayMs: options.drainDelayMs, shutdownTimeoutMs: options.shutdownTimeoutMs },
+  handle: async (request, response, path) => {
+    if (path !== '/' && path !== '/products') return sendText(response, 404, 'not found\n');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return sendText(response, 405, 'method not allowed\n');
+    response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    response.end(request.method === 'HEAD' ? undefined : body);
+  },
+});
