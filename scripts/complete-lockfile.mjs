@@ -10,7 +10,10 @@ const lock = JSON.parse(readFileSync(file, 'utf8'));
 let added = 0;
 for (const [path, entry] of Object.entries(lock.packages)) {
   for (const [name, range] of Object.entries(entry.optionalDependencies ?? {})) {
-    const key = `${path ? `${path}/` : ''}node_modules/${name}`.replace(/^.*?node_modules\/(@biomejs)/, 'node_modules/$1');
+    const key = `${path ? `${path}/` : ''}node_modules/${name}`.replace(
+      /^.*?node_modules\/(@biomejs)/,
+      'node_modules/$1',
+    );
     if (lock.packages[key] || lock.packages[`node_modules/${name}`]) continue;
     const os = /darwin|linux|win32|android|freebsd/.exec(name)?.[0];
     const cpu = /arm64|x64|ia32|arm/.exec(name)?.[0];
@@ -26,6 +29,8 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} optional platform entries`);

@@ -18,8 +18,18 @@ trap cleanup EXIT
 set -a; . .testenv/env; set +a
 
 status=0
-npx tsc -p tsconfig.json || status=1
-npx biome check . || status=1
+# Type checks and lint count as tests in the summary, so a failure there is never "0 failed".
+check() {
+  local name=$1; shift
+  if "$@"; then echo "ok - $name"; else echo "not ok - $name"; status=1; fi
+}
+{
+  echo "TAP version 13"
+  check "typecheck (tsc)" npx tsc -p tsconfig.json
+  check "lint and format (biome)" npx biome check .
+  echo "1..2"
+} 2>&1 | tee "$RESULTS/checks.tap"
+grep -q '^not ok' "$RESULTS/checks.tap" && status=1
 npx ava --tap 'test/unit/**/*.test.ts' 2>&1 | tee "$RESULTS/unit.tap" || status=1
 npx ava --tap --concurrency 1 'test/integration/**/*.test.ts' 2>&1 | tee "$RESULTS/integration.tap" || status=1
 counts=$(bash scripts/tap-counts.sh "$RESULTS"/*.tap)
