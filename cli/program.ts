@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { ExitCode } from '../src/exit-codes.ts';
+import { registerPlanCommand } from './commands/plan.ts';
+import { createRecoverCommand } from './commands/recover.ts';
+import { createRunCommand } from './commands/run.ts';
+import { registerValidateCommand } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -21,5 +25,18 @@ export function buildProgram(): Command {
       );
       process.exit(helpOrVersion ? 0 : ExitCode.invalidInput);
     });
+  registerValidateCommand(program);
+  registerPlanCommand(program);
+  program.addCommand(createRunCommand());
+  program.addCommand(createRecoverCommand());
+  // Added commands do not inherit settings: usage errors anywhere exit with the invalid-input code.
+  for (const command of program.commands) {
+    command.showHelpAfterError().exitOverride((error: CommanderError) => {
+      const helpOrVersion = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(
+        error.code,
+      );
+      process.exit(helpOrVersion ? 0 : ExitCode.invalidInput);
+    });
+  }
   return program;
 }

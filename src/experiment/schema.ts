@@ -32,7 +32,10 @@ const toleranceProperties = {
   atMost: Type.Optional(Type.Number({ description: 'The value must be at most this.' })),
   atLeast: Type.Optional(Type.Number({ description: 'The value must be at least this.' })),
   between: Type.Optional(
-    Type.Tuple([Type.Number(), Type.Number()], { description: 'Inclusive range [low, high].' }),
+    Type.Tuple([Type.Number(), Type.Number()], {
+      description: 'Inclusive range [low, high].',
+      'x-expected': 'a pair of numbers [low, high]',
+    }),
   ),
   equals: Type.Optional(
     Type.Union([Type.Number(), Type.String(), Type.Boolean()], { description: 'The value must equal this.' }),
@@ -48,7 +51,7 @@ export const Expect = Type.Object(
     status: Type.Optional(
       Type.Union([
         Type.Integer({ minimum: 100, maximum: 599 }),
-        Type.Array(Type.Integer({ minimum: 100, maximum: 599 })),
+        Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 }),
       ]),
     ),
     latencyMs: Type.Optional(Tolerance),
@@ -138,6 +141,16 @@ export const CommandProbe = Type.Object(
 );
 
 export const probeKinds = ['http', 'prometheus', 'kubernetes', 'command'] as const;
+
+export const toleranceKeys = ['below', 'above', 'atMost', 'atLeast', 'between', 'equals'] as const;
+
+// Which `expect` keys fit which probe kind (checked after the schema, which allows them all).
+export const expectKeysByProbeKind = {
+  http: ['status', 'latencyMs', 'bodyMatches', 'errorRatio', 'p50Ms', 'p95Ms', 'p99Ms'],
+  prometheus: toleranceKeys,
+  kubernetes: toleranceKeys,
+  command: ['exitCode', 'outputMatches'],
+} as const satisfies Record<(typeof probeKinds)[number], readonly string[]>;
 
 export const Probe = Type.Object(
   {
@@ -283,12 +296,15 @@ export const ExperimentSpec = Type.Object(
     tags: Type.Optional(Type.Array(Type.String())),
     configuration: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+        ...strict,
         description: 'Default values for variable substitution; the environment and --var override them.',
       }),
     ),
     secrets: Type.Optional(
       Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Secret, {
-        description: 'Variables read from the environment or a file; their values are never printed.',
+        ...strict,
+        description:
+          'Variables read from an environment variable or a file (relative to the experiment); their values are never printed.',
       }),
     ),
     duration: Duration,

@@ -1,0 +1,463 @@
+// The only file that talks to Kubernetes (through @kubernetes/client-node). Everything above it
+// sees plain Faultline types, never the client's models, and AdapterError for every failure.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ApiException,
+  AppsV1Api,
+  type Configuration,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  PolicyV1Api,
+  ServerConfiguration,
+  setHeaderMiddleware,
+  type V1LabelSelector,
+  type V1Node,
+  type V1Pod,
+  type V1PodDisruptionBudget,
+} from '@kubernetes/client-node';
+import { AdapterError, type AdapterFailure, isNetworkFailure, withTimeout } from './adapter-error.ts';
+
+export type OwnerRef = { apiVersion?: string; kind: string; name: string };
+
+export type Pod = {
+  namespace: string;
+  name: string;
+  uid: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  nodeName: string | undefined;
+  phase: string | undefined;
+  isTerminating: boolean;
+  /** The controlling owner reference as the pod names it (a ReplicaSet, not yet its Deployment). */
+  controller: OwnerRef | undefined;
+  usesEmptyDir: boolean;
+};
+
+export type Node = {
+  name: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  isUnschedulable: boolean;
+};
+
+export type PodDisruptionBudget = {
+  namespace: string;
+  name: string;
+  /** The selector in label-selector syntax; undefined selects nothing (an empty one selects all). */
+  selector: string | undefined;
+  disruptionsAllowed: number;
+};
+
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+};
+
+export type ObjectRef = { apiVersion?: string; kind: string; namespace?: string; name: string };
+export type DryRun = { dryRun?: boolean };
+export type EvictionResult =
+  | { outcome: 'evicted' }
+  | { outcome: 'blocked'; podDisruptionBudget: string | undefined; message: string };
+export type NodePatch = { unschedulable?: boolean; annotations?: Record<string, string | null> };
+
+export type KubernetesAdapter = {
+  /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
+  listPods(namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]>;
+  listNodes(labelSelector?: string): Promise<Node[]>;
+  getObject(ref: ObjectRef): Promise<KubeObject>;
+  listObjects(query: {
+    apiVersion?: string;
+    kind: string;
+    namespace?: string;
+    labelSelector?: string;
+  }): Promise<KubeObject[]>;
+  deletePod(
+    namespace: string,
+    name: string,
+    options?: { gracePeriodSeconds?: number } & DryRun,
+  ): Promise<void>;
+  /** A 429 (a PodDisruptionBudget) is an answer, not an error. */
+  evictPod(
+    namespace: string,
+    name: string,
+    options?: { gracePeriodSeconds?: number } & DryRun,
+  ): Promise<EvictionResult>;
+  patchNode(name: string, patch: NodePatch, options?: DryRun): Promise<Node>;
+  listPodDisruptionBudgets(namespace: string): Promise<PodDisruptionBudget[]>;
+  /** The top controller: a ReplicaSet's Deployment when it has one. ReplicaSets are looked up once each. */
+  resolveOwner(pod: Pod): Promise<OwnerRef | undefined>;
+};
+
+const service = 'kubernetes';
+const pageSize = 500;
+const requestTimeoutMs = 30_000;
+const defaultUserAgent = 'faultline';
+
+const defaultApiVersions: Record<string, string> = {
+  Deployment: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  Pod: 'v1',
+  Node: 'v1',
+  Service: 'v1',
+  Namespace: 'v1',
+  PodDisruptionBudget: 'policy/v1',
+};
+
+// Order: an explicit file, KUBECONFIG, the in-cluster service account, ~/.kube/config.
+export function loadKubeConfig(options: { kubeconfig?: string; context?: string }): KubeConfig {
+  const config = new KubeConfig();
+  const home = join(homedir(), '.kube', 'config');
+  const inCluster =
+    process.env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+  try {
+    if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
+    else if (process.env.KUBECONFIG) config.loadFromDefault();
+    else if (inCluster) config.loadFromCluster();
+    else if (existsSync(home)) config.loadFromFile(home);
+    else throw new Error('no kubeconfig: pass --kubeconfig, set KUBECONFIG, or run in a cluster');
+  } catch (error) {
+    throw new AdapterError(service, 'invalid', `cannot load the configuration: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (options.context) {
+    if (!config.getContextObject(options.context)) {
+      const known = config.getContexts().map((c) => c.name);
+      throw new AdapterError(
+        service,
+        'invalid',
+        `no context "${options.context}" (known: ${known.join(', ') || 'none'})`,
+      );
+    }
+    config.setCurrentContext(options.context);
+  }
+  if (!config.getCurrentCluster())
+    throw new AdapterError(service, 'invalid', 'the current context names no cluster');
+  return config;
+}
+
+export type KubernetesConnection = {
+  kubeconfig?: string;
+  context?: string;
+  /** Names the caller in the API server's audit log, e.g. "faultline (plan)". */
+  userAgent?: string;
+};
+
+export function createKubernetesAdapter(options: KubernetesConnection = {}): KubernetesAdapter {
+  const kubeConfig = loadKubeConfig(options);
+  const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  const configure = (...headers: [string, string][]): Configuration =>
+    createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kubeConfig },
+      middleware: [['User-Agent', options.userAgent ?? defaultUserAgent] as [string, string], ...headers].map(
+        ([k, v]) => setHeaderMiddleware(k, v),
+      ),
+    });
+  const configuration = configure();
+  const core = new CoreV1Api(configuration);
+  const apps = new AppsV1Api(configuration);
+  const policy = new PolicyV1Api(configuration);
+  const objects = new KubernetesObjectApi(configuration);
+  const mergePatchCore = new CoreV1Api(configure(['Content-Type', PatchStrategy.MergePatch]));
+  const call = <T>(what: string, work: () => Promise<T>) => callApi(server, what, work);
+  const replicaSetOwners = new Map<string, Promise<OwnerRef | undefined>>();
+  const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
+
+  const listAllPages = async <T>(
+    list: (token: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+  ) => {
+    const items: T[] = [];
+    let token: string | undefined;
+    do {
+      const page = await list(token);
+      items.push(...page.items);
+      token = page.metadata?._continue || undefined;
+    } while (token);
+    return items;
+  };
+
+  const ownerOfReplicaSet = (namespace: string, name: string): Promise<OwnerRef | undefined> => {
+    const key = `${namespace}/${name}`;
+    let owner = replicaSetOwners.get(key);
+    if (!owner) {
+      owner = call(`read ReplicaSet ${key}`, () => apps.readNamespacedReplicaSet({ namespace, name })).then(
+        (replicaSet) => toOwnerRef(controllerOf(replicaSet.metadata?.ownerReferences)),
+        (error) => {
+          if (error instanceof AdapterError && error.failure === 'not-found') return undefined;
+          throw error;
+        },
+      );
+      replicaSetOwners.set(key, owner);
+    }
+    return owner;
+  };
+
+  return {
+    async listPods(namespace, labelSelector, fieldSelector) {
+      const where = namespace ? `in namespace ${namespace}` : 'in all namespaces';
+      const pods = await call(`list pods ${where}`, () =>
+        listAllPages((token) => {
+          const query = { labelSelector, fieldSelector, limit: pageSize, _continue: token };
+          return namespace
+            ? core.listNamespacedPod({ namespace, ...query })
+            : core.listPodForAllNamespaces(query);
+        }),
+      );
+      return pods.map(toPod);
+    },
+    async listNodes(labelSelector) {
+      const nodes = await call('list nodes', () =>
+        listAllPages((token) => core.listNode({ labelSelector, limit: pageSize, _continue: token })),
+      );
+      return nodes.map(toNode);
+    },
+    async getObject(ref) {
+      const apiVersion = apiVersionOf(ref);
+      const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
+      const object = await call(`read ${describeRef(ref)}`, () => objects.read<KubernetesObject>(spec));
+      return toPlainObject(object);
+    },
+    async listObjects(query) {
+      const apiVersion = apiVersionOf(query);
+      const items = await call(`list ${query.kind}`, () =>
+        listAllPages((token) =>
+          objects.list(
+            apiVersion,
+            query.kind,
+            query.namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            query.labelSelector,
+            pageSize,
+            token,
+          ),
+        ),
+      );
+      return items.map((item) => toPlainObject({ ...item, apiVersion, kind: query.kind }));
+    },
+    async deletePod(namespace, name, options) {
+      await call(`delete pod ${namespace}/${name}`, () =>
+        core.deleteNamespacedPod({
+          namespace,
+          name,
+          gracePeriodSeconds: options?.gracePeriodSeconds,
+          dryRun: dryRunValue(options),
+        }),
+      );
+    },
+    async evictPod(namespace, name, options) {
+      const dryRun = dryRunValue(options);
+      const body = {
+        apiVersion: 'policy/v1',
+        kind: 'Eviction',
+        metadata: { name, namespace },
+        deleteOptions: {
+          gracePeriodSeconds: options?.gracePeriodSeconds,
+          dryRun: dryRun ? [dryRun] : undefined,
+        },
+      };
+      try {
+        await call(`evict pod ${namespace}/${name}`, () =>
+          core.createNamespacedPodEviction({ namespace, name, body, dryRun }),
+        );
+        return { outcome: 'evicted' };
+      } catch (error) {
+        if (!(error instanceof AdapterError) || error.status !== 429) throw error;
+        const blocking = blockingBudgetOf(error.cause);
+        const message = blocking?.message ?? serverMessageOf(error.cause) ?? error.message;
+        return { outcome: 'blocked', podDisruptionBudget: blocking?.name, message };
+      }
+    },
+    async patchNode(name, patch, options) {
+      const body: { spec?: object; metadata?: object } = {};
+      if (patch.unschedulable !== undefined) body.spec = { unschedulable: patch.unschedulable ? true : null };
+      if (patch.annotations) body.metadata = { annotations: patch.annotations };
+      const node = await call(`patch node ${name}`, () =>
+        mergePatchCore.patchNode({ name, body, dryRun: dryRunValue(options) }),
+      );
+      return toNode(node);
+    },
+    async listPodDisruptionBudgets(namespace) {
+      const budgets = await call(`list PodDisruptionBudgets in namespace ${namespace}`, () =>
+        listAllPages((token) =>
+          policy.listNamespacedPodDisruptionBudget({ namespace, limit: pageSize, _continue: token }),
+        ),
+      );
+      return budgets.map(toPodDisruptionBudget);
+    },
+    async resolveOwner(pod) {
+      const owner = pod.controller;
+      if (owner?.kind !== 'ReplicaSet') return owner;
+      return (await ownerOfReplicaSet(pod.namespace, owner.name)) ?? owner;
+    },
+  };
+}
+
+async function callApi<T>(server: string, what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await withTimeout(service, requestTimeoutMs, work());
+  } catch (error) {
+    throw toAdapterError(server, what, error);
+  }
+}
+
+const failureByStatus: Record<number, AdapterFailure> = {
+  400: 'invalid',
+  401: 'forbidden',
+  403: 'forbidden',
+  404: 'not-found',
+  409: 'conflict',
+  422: 'invalid',
+};
+
+function toAdapterError(server: string, what: string, error: unknown): AdapterError {
+  if (error instanceof AdapterError) return error;
+  if (error instanceof ApiException) {
+    const status = error.code;
+    const failure = failureByStatus[status] ?? 'other';
+    const message = serverMessageOf(error) ?? `HTTP ${status}`;
+    return new AdapterError(service, failure, `${what}: ${message} (HTTP ${status})`, {
+      status,
+      cause: error,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (isNetworkFailure(error)) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? message;
+    return new AdapterError(
+      service,
+      'unreachable',
+      `${what}: cannot reach the API server at ${server} (${reason})`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new AdapterError(service, 'other', `${what}: ${message}`, { cause: error });
+}
+
+// The client keeps an error's body as the server's text; a Status object carries a message.
+function statusBodyOf(
+  error: unknown,
+): { message?: string; details?: { causes?: { message?: string }[] } } | undefined {
+  const body = error instanceof ApiException ? (error.body as unknown) : undefined;
+  if (typeof body === 'string') {
+    try {
+      return JSON.parse(body);
+    } catch {
+      return body ? { message: body } : undefined;
+    }
+  }
+  return typeof body === 'object' && body !== null ? body : undefined;
+}
+
+function serverMessageOf(error: unknown): string | undefined {
+  return statusBodyOf(error)?.message || undefined;
+}
+
+// A 429 says "Cannot evict pod as it would violate the pod's disruption budget." and names the
+// budget in a cause: "The disruption budget checkout needs 3 healthy pods and has 3 currently".
+function blockingBudgetOf(error: unknown): { name: string; message: string } | undefined {
+  const body = statusBodyOf(error);
+  const texts = [...(body?.details?.causes ?? []).map((c) => c.message ?? ''), body?.message ?? ''];
+  for (const text of texts) {
+    const name = /disruption budget ([a-z0-9][-a-z0-9.]*)/i.exec(text)?.[1];
+    if (name) return { name, message: text };
+  }
+  return undefined;
+}
+
+function apiVersionOf(ref: { apiVersion?: string; kind: string }): string {
+  const apiVersion = ref.apiVersion ?? defaultApiVersions[ref.kind];
+  if (!apiVersion) {
+    const known = Object.keys(defaultApiVersions).join(', ');
+    throw new AdapterError(
+      service,
+      'invalid',
+      `no default apiVersion for kind ${ref.kind}: name one (known kinds: ${known})`,
+    );
+  }
+  return apiVersion;
+}
+
+// The client turns known kinds into its model classes (timestamps into Dates); callers read
+// fields by path, so they get plain JSON as the server sent it.
+function toPlainObject(object: KubernetesObject): KubeObject {
+  return JSON.parse(JSON.stringify(object)) as KubeObject;
+}
+
+function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+function controllerOf(
+  references: { kind: string; name: string; apiVersion: string; controller?: boolean }[] | undefined,
+) {
+  return references?.find((reference) => reference.controller) ?? references?.[0];
+}
+
+function toOwnerRef(
+  reference: { kind: string; name: string; apiVersion: string } | undefined,
+): OwnerRef | undefined {
+  return reference && { apiVersion: reference.apiVersion, kind: reference.kind, name: reference.name };
+}
+
+function toPod(pod: V1Pod): Pod {
+  return {
+    namespace: pod.metadata?.namespace ?? '',
+    name: pod.metadata?.name ?? '',
+    uid: pod.metadata?.uid ?? '',
+    labels: pod.metadata?.labels ?? {},
+    annotations: pod.metadata?.annotations ?? {},
+    nodeName: pod.spec?.nodeName,
+    phase: pod.status?.phase,
+    isTerminating: pod.metadata?.deletionTimestamp != null,
+    controller: toOwnerRef(controllerOf(pod.metadata?.ownerReferences)),
+    usesEmptyDir: pod.spec?.volumes?.some((volume) => volume.emptyDir !== undefined) ?? false,
+  };
+}
+
+function toNode(node: V1Node): Node {
+  return {
+    name: node.metadata?.name ?? '',
+    labels: node.metadata?.labels ?? {},
+    annotations: node.metadata?.annotations ?? {},
+    isUnschedulable: node.spec?.unschedulable === true,
+  };
+}
+
+function toPodDisruptionBudget(budget: V1PodDisruptionBudget): PodDisruptionBudget {
+  return {
+    namespace: budget.metadata?.namespace ?? '',
+    name: budget.metadata?.name ?? '',
+    selector: formatLabelSelector(budget.spec?.selector),
+    disruptionsAllowed: budget.status?.disruptionsAllowed ?? 0,
+  };
+}
+
+// A LabelSelector object in the text syntax; the operators map one to one.
+function formatLabelSelector(selector: V1LabelSelector | undefined): string | undefined {
+  if (!selector) return undefined;
+  const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
+    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
+    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
+    else if (operator === 'Exists') parts.push(key);
+    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
+  }
+  return parts.join(',');
+}

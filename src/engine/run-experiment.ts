@@ -1,0 +1,348 @@
+import { parseDuration } from '../experiment/duration.ts';
+import type { Experiment, ProbeSpec } from '../experiment/schema.ts';
+import type { FaultAction } from '../faults/fault-context.ts';
+import { faultKindOf, prepareFault } from '../faults/prepare-fault.ts';
+import { describeUndo } from '../faults/undo-record.ts';
+import { recoverFaults } from '../ledger/recover.ts';
+import { revertWithRetry } from '../ledger/revert-with-retry.ts';
+import { probeKindOf } from '../probes/probe-kind.ts';
+import type { Runtime } from '../runtime.ts';
+import type { Journal, JournalEvent, JournalFault, JournalSample } from './journal.ts';
+import { planTimeline } from './timeline.ts';
+import type { Phase, Verdict } from './verdict.ts';
+
+export type RunRequest = {
+  experiment: Experiment;
+  /** The experiment as written (variables unresolved), for the journal: secrets never appear. */
+  experimentSource: unknown;
+  experimentFile: string;
+  runId: string;
+  seed: number;
+  revertTimeoutMs?: number;
+  /** Aborts the run (Ctrl-C, SIGTERM): every fault is reverted and the verdict is `aborted`. */
+  signal?: AbortSignal;
+  onEvent?: (event: JournalEvent, journal: Journal) => void;
+  onSample?: (sample: JournalSample) => void;
+};
+
+export type RunOutcome = { journal: Journal; verdict: Verdict; revertFailed: boolean };
+
+type Stop = { verdict: Verdict; reason: string };
+
+const toxiproxyUrlsOf = (experiment: Experiment) =>
+  experiment.spec.faults.flatMap((f) => [f.toxiproxy?.url, f.partition?.url]).filter((u): u is string => !!u);
+
+// The run contract: recover orphans, steady state before, faults on their timeline while the
+// hypothesis and abort conditions are sampled, revert everything (always), rollbacks, recovery,
+// steady state after, verdict. Failures are recorded in the journal, not thrown.
+export async function runExperiment(request: RunRequest, runtime: Runtime): Promise<RunOutcome> {
+  const { experiment, runId } = request;
+  const { clock } = runtime;
+  const spec = experiment.spec;
+  const durationMs = parseDuration(spec.duration);
+  const everyMs = spec.hypothesis.during
+    ? parseDuration(spec.hypothesis.during.every)
+    : Math.max(1_000, durationMs / 10);
+  const failAfter = spec.hypothesis.during?.failAfter ?? 1;
+  const recoveryMs = spec.recovery ? parseDuration(spec.recovery) : 0;
+  const revertTimeoutMs = request.revertTimeoutMs ?? 60_000;
+  const probeEntries = (role: JournalSample['role'], probes: ProbeSpec[] | undefined) =>
+    (probes ?? []).map((p) => ({ name: p.name, role, kind: probeKindOf(p), expect: p.expect }));
+  const journal: Journal = {
+    journalVersion: 1,
+    runId,
+    experimentFile: request.experimentFile,
+    experiment: request.experimentSource,
+    seed: request.seed,
+    startedAt: clock.now(),
+    settings: { durationMs, everyMs, failAfter, recoveryMs, revertTimeoutMs },
+    probes: [
+      ...probeEntries('hypothesis', spec.hypothesis.probes),
+      ...probeEntries('abort', spec.abortWhen),
+      ...probeEntries('rollback', spec.rollbacks),
+    ],
+    faults: [],
+    events: [],
+    samples: [],
+    ledger: { file: runtime.ledger.file, leftBehind: [] },
+  };
+  let phase: Phase = 'recover';
+  const emit = (type: string, message: string, extra: Partial<JournalEvent> = {}) => {
+    const event: JournalEvent = { at: clock.now(), phase, type, message, ...extra };
+    journal.events.push(event);
+    request.onEvent?.(event, journal);
+  };
+  const probeContext = { clock, kubernetes: runtime.kubernetes, signal: request.signal };
+  const sampleAll = async (probes: ProbeSpec[], role: JournalSample['role']) => {
+    const samples = await Promise.all(probes.map((p) => runtime.sampleProbe(p, probeContext)));
+    return samples.map((s) => {
+      const recorded: JournalSample = { ...s, phase, role };
+      journal.samples.push(recorded);
+      request.onSample?.(recorded);
+      return recorded;
+    });
+  };
+  const faultContext = {
+    runId,
+    clock,
+    toxiproxy: runtime.toxiproxy,
+    kubernetes: runtime.kubernetes,
+    random: runtime.random,
+    signal: request.signal,
+  };
+
+  // Recover: orphans of earlier runs that died (ledger entries, marks) before touching anything.
+  emit('phase', 'recovering faults left by earlier runs');
+  const recovered = await recoverFaults({
+    ledger: runtime.ledger,
+    context: { ...faultContext },
+    toxiproxyUrls: toxiproxyUrlsOf(experiment),
+    scanNodes: spec.faults.some((f) => f.nodeDrain || f.nodeCordon),
+    timeoutMs: revertTimeoutMs,
+    currentRunId: runId,
+  });
+  for (const item of recovered.items) {
+    emit(
+      item.ok ? 'recovered' : 'recover-failed',
+      `${item.description}: ${item.detail} (found by ${item.source})`,
+    );
+  }
+  for (const problem of recovered.scanErrors) emit('recover-scan-failed', problem);
+  if (recovered.items.some((i) => !i.ok)) {
+    return finish({ verdict: 'error', reason: 'faults left by an earlier run could not be reverted' }, true);
+  }
+
+  // Steady state before: every probe within tolerance, or nothing is injected.
+  phase = 'steady-state-before';
+  emit('phase', 'checking the steady-state hypothesis before injecting anything');
+  const before = await sampleAll(spec.hypothesis.probes, 'hypothesis');
+  if (request.signal?.aborted)
+    return finish({ verdict: 'aborted', reason: abortReason(request.signal) }, false);
+  const failedBefore = before.filter((s) => s.outcome !== 'ok');
+  if (failedBefore.length > 0) {
+    for (const s of failedBefore)
+      emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail}`, { probe: s.probe });
+    return finish(
+      {
+        verdict: 'not-started',
+        reason: `steady state not met: ${failedBefore.map((s) => `${s.probe} (${s.outcome}: ${s.detail})`).join('; ')}`,
+      },
+      false,
+    );
+  }
+  emit('steady-state-met', `all ${before.length} probes within tolerance`);
+
+  // Method: faults on their timeline, the hypothesis and abort conditions sampled every `everyMs`.
+  phase = 'method';
+  const timeline = planTimeline(spec.faults, durationMs);
+  const injected = new Map<string, { fault: JournalFault; actions: FaultAction[]; reverted: boolean }>();
+  const failures = new Map<string, number>();
+  let stop: Stop | undefined;
+  const methodStart = clock.now();
+  journal.methodStartedAt = methodStart;
+  emit('phase', `method started: ${timeline.length} faults over ${spec.duration}`);
+  let nextSampleAt = everyMs;
+  for (;;) {
+    if (request.signal?.aborted) {
+      stop ??= { verdict: 'aborted', reason: abortReason(request.signal) };
+    }
+    if (stop) break;
+    const elapsed = clock.now() - methodStart;
+    if (elapsed >= durationMs) break;
+    for (const item of timeline) {
+      if (item.startMs > elapsed || injected.has(item.fault.name)) continue;
+      const entry: JournalFault = {
+        name: item.fault.name,
+        kind: faultKindOf(item.fault),
+        startMs: item.startMs,
+        endMs: item.endMs,
+        actions: [],
+      };
+      journal.faults.push(entry);
+      const record = { fault: entry, actions: [] as FaultAction[], reverted: false };
+      injected.set(item.fault.name, record);
+      try {
+        const actions = await prepareFault(item.fault, faultContext);
+        for (const action of actions) {
+          if (request.signal?.aborted) break;
+          const ledgerEntry = `${runId}/${item.fault.name}/${entry.actions.length}`;
+          runtime.ledger.open({
+            entry: ledgerEntry,
+            runId,
+            experiment: experiment.metadata.name,
+            fault: item.fault.name,
+            undo: action.undo,
+          });
+          entry.actions.push({ target: action.target, undo: action.undo, ledgerEntry });
+          record.actions.push(action);
+          await action.inject();
+          const last = entry.actions[entry.actions.length - 1];
+          if (last) last.injectedAt = clock.now();
+          emit('injected', `${item.fault.name}: ${describeUndo(action.undo)}`, { fault: item.fault.name });
+        }
+      } catch (error) {
+        emit('inject-failed', `${item.fault.name}: ${(error as Error).message}`, { fault: item.fault.name });
+        stop = {
+          verdict: 'error',
+          reason: `could not inject ${item.fault.name}: ${(error as Error).message}`,
+        };
+        break;
+      }
+    }
+    if (stop) continue;
+    for (const item of timeline) {
+      const record = injected.get(item.fault.name);
+      if (!record || record.reverted || item.endMs === undefined || item.endMs > elapsed) continue;
+      record.reverted = true;
+      await revertFault(record.fault, 'its duration ended');
+    }
+    if (elapsed >= nextSampleAt) {
+      nextSampleAt += everyMs;
+      const [hypothesis, aborts] = await Promise.all([
+        sampleAll(spec.hypothesis.probes, 'hypothesis'),
+        sampleAll(spec.abortWhen ?? [], 'abort'),
+      ]);
+      for (const s of aborts.filter((a) => a.outcome !== 'ok')) {
+        emit('abort-condition', `${s.probe}: ${s.outcome}: ${s.detail}`, { probe: s.probe });
+        stop ??= { verdict: 'aborted', reason: `abort condition ${s.probe} (${s.outcome}: ${s.detail})` };
+      }
+      for (const s of hypothesis) {
+        if (s.outcome === 'ok') {
+          failures.set(s.probe, 0);
+          continue;
+        }
+        const count = (failures.get(s.probe) ?? 0) + 1;
+        failures.set(s.probe, count);
+        journal.firstDeviation ??= { probe: s.probe, at: s.at, detail: s.detail };
+        emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail} (${count} of ${failAfter} in a row)`, {
+          probe: s.probe,
+        });
+        if (count >= failAfter) {
+          stop ??= {
+            verdict: 'deviated',
+            reason: `${s.probe} deviated ${count} times in a row: ${s.detail}`,
+          };
+        }
+      }
+    }
+    const now = clock.now() - methodStart;
+    const upcoming = [
+      nextSampleAt,
+      durationMs,
+      ...timeline.filter((t) => !injected.has(t.fault.name)).map((t) => t.startMs),
+      ...timeline
+        .filter((t) => !injected.get(t.fault.name)?.reverted && t.endMs !== undefined)
+        .map((t) => t.endMs as number),
+    ];
+    const wait = Math.min(...upcoming) - now;
+    if (!stop && wait > 0) await clock.sleep(wait, request.signal);
+  }
+  journal.methodEndedAt = clock.now();
+  emit('phase', stop ? `method stopped: ${stop.reason}` : 'method finished');
+
+  // Revert: every fault this run injected, whatever happened, all at once.
+  phase = 'revert';
+  const pending = [...injected.values()].filter((r) => !r.reverted);
+  for (const r of pending) r.reverted = true;
+  await Promise.all(pending.map((r) => revertFault(r.fault, stop ? 'the run stopped' : 'the method ended')));
+  const revertFailed = journal.faults.some((f) => f.actions.some((a) => a.revert === 'failed'));
+
+  const aborted = stop?.verdict === 'aborted' || request.signal?.aborted;
+  if (spec.rollbacks?.length) {
+    phase = 'rollbacks';
+    emit('phase', `running ${spec.rollbacks.length} rollbacks`);
+    await sampleAll(spec.rollbacks, 'rollback');
+  }
+  if (!aborted && stop?.verdict !== 'error') {
+    if (recoveryMs > 0) {
+      phase = 'recovery';
+      emit('phase', `waiting ${spec.recovery} for the system to recover`);
+      await clock.sleep(recoveryMs, request.signal);
+    }
+    phase = 'steady-state-after';
+    emit('phase', 'checking the steady-state hypothesis after the faults');
+    const after = await sampleAll(spec.hypothesis.probes, 'hypothesis');
+    const failedAfter = after.filter((s) => s.outcome !== 'ok');
+    for (const s of failedAfter)
+      emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail}`, { probe: s.probe });
+    if (!stop && failedAfter.length > 0) {
+      stop = {
+        verdict: 'deviated',
+        reason: `steady state not restored after the faults: ${failedAfter.map((s) => `${s.probe} (${s.detail})`).join('; ')}`,
+      };
+    }
+  }
+  if (request.signal?.aborted && !stop) stop = { verdict: 'aborted', reason: abortReason(request.signal) };
+  return finish(
+    stop ?? {
+      verdict: 'held',
+      reason: 'the steady-state hypothesis held before, during and after the faults',
+    },
+    revertFailed,
+  );
+
+  async function revertFault(fault: JournalFault, why: string) {
+    const record = injected.get(fault.name);
+    const actions = [...fault.actions].reverse();
+    await Promise.all(
+      actions.map(async (action) => {
+        if (action.revert) return;
+        emit('reverting', `${fault.name}: ${describeUndo(action.undo)} (${why})`, { fault: fault.name });
+        const report = await revertWithRetry(action.undo, faultContext, {
+          timeoutMs: revertTimeoutMs,
+          onRetry: (attempt, error, nextInMs) =>
+            emit(
+              'revert-retry',
+              `${fault.name}: attempt ${attempt} failed (${error}); retrying in ${nextInMs} ms`,
+              {
+                fault: fault.name,
+              },
+            ),
+        });
+        action.revertAttempts = report.attempts;
+        action.revertedAt = clock.now();
+        if (report.ok) {
+          action.revert = report.outcome;
+          runtime.ledger.close(action.ledgerEntry, report.outcome);
+          emit('reverted', `${fault.name}: ${describeUndo(action.undo)}: ${report.outcome}`, {
+            fault: fault.name,
+          });
+        } else {
+          action.revert = 'failed';
+          action.error = report.lastError;
+          journal.ledger.leftBehind.push({
+            entry: action.ledgerEntry,
+            description: describeUndo(action.undo),
+            error: report.lastError,
+          });
+          emit(
+            'revert-failed',
+            `${fault.name}: ${describeUndo(action.undo)} is LEFT IN PLACE: ${report.lastError}`,
+            {
+              fault: fault.name,
+            },
+          );
+        }
+      }),
+    );
+    if (record) record.reverted = true;
+  }
+
+  function finish(result: Stop, revertFailedNow: boolean): RunOutcome {
+    phase = 'done';
+    journal.verdict = result.verdict;
+    journal.reason = result.reason;
+    journal.endedAt = clock.now();
+    emit('verdict', `${result.verdict}: ${result.reason}`);
+    return { journal, verdict: result.verdict, revertFailed: revertFailedNow };
+  }
+}
+
+function abortReason(signal: AbortSignal): string {
+  const reason = signal.reason;
+  return typeof reason === 'string'
+    ? reason
+    : reason instanceof Error
+      ? reason.message
+      : 'the run was interrupted';
+}

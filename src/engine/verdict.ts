@@ -1,0 +1,30 @@
+import { ExitCode } from '../exit-codes.ts';
+
+export type Verdict = 'held' | 'deviated' | 'not-started' | 'aborted' | 'error';
+
+export type Phase =
+  | 'recover'
+  | 'steady-state-before'
+  | 'method'
+  | 'revert'
+  | 'rollbacks'
+  | 'recovery'
+  | 'steady-state-after'
+  | 'done';
+
+// The process exit code for a run's outcome: "could not revert" wins over every verdict.
+export function exitCodeFor(verdict: Verdict, revertFailed: boolean): number {
+  if (revertFailed) return ExitCode.revertFailed;
+  switch (verdict) {
+    case 'held':
+      return ExitCode.held;
+    case 'deviated':
+      return ExitCode.deviated;
+    case 'not-started':
+      return ExitCode.notStarted;
+    case 'aborted':
+      return ExitCode.aborted;
+    case 'error':
+      return ExitCode.environmentError;
+  }
+}

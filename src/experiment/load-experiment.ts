@@ -1,0 +1,233 @@
+// Parse once at the edge: a file (YAML or JSON) in, a typed experiment with its variables
+// substituted out, and every problem as a diagnostic at FILE:LINE:COL. Never throws on bad input.
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { TSchema } from '@sinclair/typebox';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import { parseLabelSelector } from '../selection/label-selector.ts';
+import { checkSemantics } from './check-semantics.ts';
+import { checkYamlKeys } from './check-yaml-keys.ts';
+import { coerceSubstitutedValues } from './coerce-variables.ts';
+import { describeValue, isPlainObject, joinAlternatives } from './describe-schema.ts';
+import {
+  type Diagnostic,
+  formatPath,
+  type Issue,
+  type PathSegment,
+  type Severity,
+  sortDiagnostics,
+} from './diagnostic.ts';
+import { didYouMean } from './did-you-mean.ts';
+import { type Experiment, ExperimentSchema } from './schema.ts';
+import { createSourceLocator, type SourceLocator } from './source-positions.ts';
+import { type StringFormat, validateSchema } from './validate-schema.ts';
+import { createRedactor, resolveVariables, substituteVariables } from './variables.ts';
+
+export type LoadOptions = {
+  /** --var KEY=VALUE, the highest precedence. */
+  vars?: Readonly<Record<string, string>>;
+  /** The process environment (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** An unresolved variable is a warning for `validate`, an error for `plan` and `run` (the default). */
+  unresolved?: Severity;
+};
+
+export type LoadResult = {
+  /** Present when there is no error: the experiment with its variables substituted. */
+  experiment?: Experiment;
+  /** The document as parsed, before substitution; undefined when it could not be parsed. */
+  source: unknown;
+  diagnostics: Diagnostic[];
+  /** Hides secret values: pass everything printed or written through it. */
+  redact: (text: string) => string;
+};
+
+type DocumentKind = { schema: TSchema; checkSemantics: (value: unknown) => Issue[] };
+
+// Keyed by `kind`; a Schedule document joins here.
+const documentKinds: Readonly<Record<string, DocumentKind>> = {
+  Experiment: { schema: ExperimentSchema, checkSemantics },
+};
+
+const formats: Record<string, StringFormat> = {
+  'label-selector': {
+    noun: 'label selector',
+    check: (text) => {
+      const result = parseLabelSelector(text);
+      return result.ok ? undefined : result.error.message;
+    },
+  },
+};
+
+function checkKind(source: unknown): { kind?: DocumentKind; issues: Issue[] } {
+  const known = Object.keys(documentKinds);
+  if (!isPlainObject(source)) {
+    const found = describeValue(source);
+    const expected = `a document of kind ${joinAlternatives(known)} (a mapping with apiVersion, kind, metadata and spec)`;
+    return { issues: [{ path: [], message: `expected ${expected}, found ${found}`, expected, found }] };
+  }
+  if (!Object.hasOwn(source, 'kind')) {
+    return {
+      issues: [{ path: [], message: `missing required field "kind" (one of ${joinAlternatives(known)})` }],
+    };
+  }
+  const kind = source.kind;
+  if (typeof kind === 'string' && Object.hasOwn(documentKinds, kind))
+    return { kind: documentKinds[kind], issues: [] };
+  const found = describeValue(kind);
+  const expected = `one of ${joinAlternatives(known.map((name) => JSON.stringify(name)))}`;
+  const suggestion = typeof kind === 'string' ? didYouMean(kind, known) : undefined;
+  const hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+  return {
+    issues: [
+      {
+        path: ['kind'],
+        message: `unknown kind: expected ${expected}, found ${found}${hint}`,
+        expected,
+        found,
+      },
+    ],
+  };
+}
+
+// In a flow collection `{ a: ${X} }` is not valid YAML (a plain value cannot hold `{`); say so.
+function hintFor(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd < 0 ? undefined : lineEnd);
+  return /(^|[^"'])\$\{/.test(line) ? ` (inside { } or [ ], quote a value holding \${...})` : '';
+}
+
+function parseYaml(text: string): { document: Document; lineCounter: LineCounter; issues: Issue[] } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: false,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
+  const syntax =
+    (severity: Severity) => (error: { pos: [number, number]; code: string; message: string }) => ({
+      path: [],
+      offset: error.pos[0],
+      message:
+        error.code === 'MULTIPLE_DOCS'
+          ? 'a second document (after ---): a file holds one document'
+          : `invalid YAML: ${error.message}${hintFor(text, error.pos[0])}`,
+      severity,
+    });
+  const issues: Issue[] = [
+    ...document.errors.map(syntax('error')),
+    ...document.warnings.map(syntax('warning')),
+  ];
+  return { document, lineCounter, issues };
+}
+
+function toDiagnostic(file: string, locator: SourceLocator, redact: (text: string) => string) {
+  return (issue: Issue): Diagnostic => {
+    const { line, column } =
+      issue.offset === undefined
+        ? locator.positionOf(issue.path, issue.at)
+        : locator.positionAt(issue.offset);
+    const diagnostic: Diagnostic = {
+      file,
+      line,
+      column,
+      severity: issue.severity ?? 'error',
+      path: formatPath(issue.path),
+      message: redact(issue.message),
+    };
+    if (issue.expected !== undefined) diagnostic.expected = redact(issue.expected);
+    if (issue.found !== undefined) diagnostic.found = redact(issue.found);
+    return diagnostic;
+  };
+}
+
+function isUnder(path: readonly PathSegment[], prefix: readonly PathSegment[]): boolean {
+  return prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment);
+}
+
+// Validates the text of `file` (which is only used for messages and to find secret files).
+export function parseExperiment(text: string, file: string, options: LoadOptions = {}): LoadResult {
+  const { document, lineCounter, issues } = parseYaml(text);
+  const locator = createSourceLocator(document, lineCounter);
+  let redact = (value: string) => value;
+  const finish = (source: unknown, experiment?: Experiment): LoadResult => {
+    const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact)));
+    const hasErrors = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    return { experiment: hasErrors ? undefined : experiment, source, diagnostics, redact };
+  };
+  if (issues.some((issue) => issue.severity === 'error')) return finish(undefined);
+  const { duplicateKeys, collectionKeys } = checkYamlKeys(document, lineCounter);
+  issues.push(...duplicateKeys, ...collectionKeys);
+  if (collectionKeys.length > 0) return finish(undefined);
+  if (document.contents === null) {
+    issues.push({ path: [], message: 'the file is empty; expected an Experiment document' });
+    return finish(undefined);
+  }
+  let source: unknown;
+  try {
+    source = document.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    issues.push({ path: [], message: `cannot read the document: ${(error as Error).message}` });
+    return finish(undefined);
+  }
+  const { kind, issues: kindIssues } = checkKind(source);
+  issues.push(...kindIssues);
+  if (!kind || !isPlainObject(source)) return finish(source);
+
+  const judged = substituteAndJudge(kind, source, file, options);
+  redact = judged.redact;
+  issues.push(...judged.issues);
+  return finish(source, judged.value as Experiment);
+}
+
+// Substitutes variables, then runs the schema and the semantic rules on the result.
+function substituteAndJudge(
+  kind: DocumentKind,
+  source: Record<string, unknown>,
+  file: string,
+  options: LoadOptions,
+): { value: unknown; issues: Issue[]; redact: (text: string) => string } {
+  const spec = isPlainObject(source.spec) ? source.spec : {};
+  const variables = resolveVariables({
+    configuration: spec.configuration,
+    secrets: spec.secrets,
+    env: options.env ?? process.env,
+    vars: options.vars ?? {},
+    baseDirectory: dirname(file),
+    unresolved: options.unresolved ?? 'error',
+  });
+  const substitution = substituteVariables(source, variables, {
+    skip: (path) => isUnder(path, ['spec', 'configuration']) || isUnder(path, ['spec', 'secrets']),
+  });
+  coerceSubstitutedValues(kind.schema, substitution.value, substitution.wholeReferencePaths);
+  // A value still holding an unresolved variable cannot be judged; its warning or error says why.
+  const unresolved = new Set(substitution.unresolvedPaths.map((path) => formatPath(path)));
+  const judged = [
+    ...validateSchema(kind.schema, substitution.value, { formats }),
+    ...kind.checkSemantics(substitution.value),
+  ].filter((issue) => !unresolved.has(formatPath(issue.path)));
+  return {
+    value: substitution.value,
+    issues: [...variables.issues, ...substitution.issues, ...judged],
+    redact: createRedactor(variables.secretValues),
+  };
+}
+
+export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<LoadResult> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    const diagnostic: Diagnostic = {
+      file,
+      severity: 'error',
+      path: '',
+      message: `cannot read the file (${code})`,
+    };
+    return { source: undefined, diagnostics: [diagnostic], redact: (value) => value };
+  }
+  return parseExperiment(text, file, options);
+}

@@ -1,0 +1,28 @@
+import type { FaultKind, FaultSpec } from '../experiment/schema.ts';
+import type { FaultAction, FaultContext } from './fault-context.ts';
+import { preparePartition } from './partition-fault.ts';
+import { prepareToxic } from './toxic-fault.ts';
+
+export function faultKindOf(fault: FaultSpec): FaultKind {
+  if (fault.toxiproxy) return 'toxiproxy';
+  if (fault.partition) return 'partition';
+  if (fault.podKill) return 'podKill';
+  if (fault.nodeDrain) return 'nodeDrain';
+  if (fault.nodeCordon) return 'nodeCordon';
+  throw new Error(`fault ${fault.name} has no kind`);
+}
+
+// What injecting a fault will do, target by target, each with its undo; nothing is changed yet.
+export async function prepareFault(fault: FaultSpec, context: FaultContext): Promise<FaultAction[]> {
+  const kind = faultKindOf(fault);
+  switch (kind) {
+    case 'toxiproxy':
+      return prepareToxic(fault.name, fault.toxiproxy as NonNullable<FaultSpec['toxiproxy']>, context);
+    case 'partition':
+      return preparePartition(fault.name, fault.partition as NonNullable<FaultSpec['partition']>, context);
+    case 'podKill':
+    case 'nodeDrain':
+    case 'nodeCordon':
+      throw new Error(`the ${kind} fault is not available yet`);
+  }
+}

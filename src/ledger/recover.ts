@@ -1,0 +1,95 @@
+import type { Clock } from '../engine/clock.ts';
+import { type FaultContext, faultMarkPrefix, runIdFromMark } from '../faults/fault-context.ts';
+import { cordonMark } from '../faults/revert-undo.ts';
+import { describeUndo, type UndoRecord } from '../faults/undo-record.ts';
+import type { FaultLedger, LedgerOpen } from './fault-ledger.ts';
+import { isProcessAlive } from './process-alive.ts';
+import { revertWithRetry } from './revert-with-retry.ts';
+
+export type RecoveredItem = {
+  undo: UndoRecord;
+  description: string;
+  source: 'ledger' | 'mark';
+  ok: boolean;
+  detail: string;
+};
+export type RecoverResult = { items: RecoveredItem[]; skippedLive: LedgerOpen[]; scanErrors: string[] };
+
+// Reverts every open ledger entry of a run that is no longer alive, then every orphan found by its
+// marks: toxics named faultline-<runId>-... on the given Toxiproxy servers and nodes annotated with
+// the run that cordoned them. Entries of a live run on this host (another faultline still running)
+// are left to that run.
+export async function recoverFaults(options: {
+  ledger: FaultLedger;
+  context: Pick<FaultContext, 'toxiproxy' | 'kubernetes'> & { clock: Clock };
+  toxiproxyUrls: string[];
+  scanNodes: boolean;
+  timeoutMs: number;
+  currentRunId?: string;
+}): Promise<RecoverResult> {
+  const { ledger, context } = options;
+  const items: RecoveredItem[] = [];
+  const scanErrors: string[] = [];
+  const open = ledger.openEntries();
+  const liveRuns = new Set(
+    open.filter((e) => e.runId !== options.currentRunId && isProcessAlive(e)).map((e) => e.runId),
+  );
+  const skippedLive = open.filter((e) => liveRuns.has(e.runId));
+  const handled = new Set<string>();
+  for (const entry of open.filter((e) => !liveRuns.has(e.runId))) {
+    const report = await revertWithRetry(entry.undo, context, { timeoutMs: options.timeoutMs });
+    if (report.ok) ledger.close(entry.entry, report.outcome);
+    handled.add(JSON.stringify(entry.undo));
+    items.push({
+      undo: entry.undo,
+      description: describeUndo(entry.undo),
+      source: 'ledger',
+      ok: report.ok,
+      detail: report.ok ? report.outcome : report.lastError,
+    });
+  }
+  const orphans: UndoRecord[] = [];
+  for (const url of new Set([
+    ...options.toxiproxyUrls,
+    ...open.flatMap((e) => ('url' in e.undo ? [e.undo.url] : [])),
+  ])) {
+    try {
+      for (const proxy of await context.toxiproxy(url).listProxies()) {
+        for (const toxic of proxy.toxics.filter((t) => t.name.startsWith(faultMarkPrefix))) {
+          const runId = runIdFromMark(toxic.name);
+          if (runId && liveRuns.has(runId)) continue;
+          orphans.push({
+            kind: 'toxic',
+            url: context.toxiproxy(url).url,
+            proxy: proxy.name,
+            toxic: toxic.name,
+          });
+        }
+      }
+    } catch (error) {
+      scanErrors.push(`could not scan ${url} for orphan toxics: ${(error as Error).message}`);
+    }
+  }
+  if (options.scanNodes) {
+    try {
+      for (const node of await context.kubernetes().listNodes()) {
+        const runId = node.annotations[cordonMark];
+        if (runId === undefined || liveRuns.has(runId)) continue;
+        orphans.push({ kind: 'node-cordoned', node: node.name });
+      }
+    } catch (error) {
+      scanErrors.push(`could not scan nodes for orphan cordons: ${(error as Error).message}`);
+    }
+  }
+  for (const undo of orphans.filter((o) => !handled.has(JSON.stringify(o)))) {
+    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
+    items.push({
+      undo,
+      description: describeUndo(undo),
+      source: 'mark',
+      ok: report.ok,
+      detail: report.ok ? report.outcome : report.lastError,
+    });
+  }
+  return { items, skippedLive, scanErrors };
+}

@@ -1,0 +1,38 @@
+import { AdapterError } from '../adapters/adapter-error.ts';
+import type { Clock } from '../engine/clock.ts';
+import type { FaultContext } from '../faults/fault-context.ts';
+import { isReverted, type RevertOutcome, revertUndo } from '../faults/revert-undo.ts';
+import type { UndoRecord } from '../faults/undo-record.ts';
+
+export type RevertReport =
+  | { ok: true; outcome: RevertOutcome; attempts: number }
+  | { ok: false; attempts: number; lastError: string };
+
+// Reverts and confirms by reading back, retrying with exponential backoff (250 ms doubling, at most
+// 5 s apart) until it holds or `timeoutMs` runs out. `onRetry` hears every failed attempt.
+export async function revertWithRetry(
+  undo: UndoRecord,
+  context: Pick<FaultContext, 'toxiproxy' | 'kubernetes'> & { clock: Clock },
+  options: { timeoutMs: number; onRetry?: (attempt: number, error: string, nextInMs: number) => void },
+): Promise<RevertReport> {
+  const deadline = context.clock.now() + options.timeoutMs;
+  let delay = 250;
+  let attempts = 0;
+  let lastError = '';
+  for (;;) {
+    attempts++;
+    try {
+      const outcome = await revertUndo(undo, context);
+      if (await isReverted(undo, context)) return { ok: true, outcome, attempts };
+      lastError = 'the revert was accepted but reading back shows the fault still in place';
+    } catch (error) {
+      lastError = error instanceof AdapterError || error instanceof Error ? error.message : String(error);
+    }
+    const remaining = deadline - context.clock.now();
+    if (remaining <= 0) return { ok: false, attempts, lastError };
+    const wait = Math.min(delay, remaining);
+    options.onRetry?.(attempts, lastError, wait);
+    await context.clock.sleep(wait);
+    delay = Math.min(delay * 2, 5_000);
+  }
+}

@@ -1,0 +1,21 @@
+import type { KubernetesAdapter } from './adapters/kubernetes.ts';
+import type { ToxiproxyAdapter } from './adapters/toxiproxy.ts';
+import type { Clock } from './engine/clock.ts';
+import type { ProbeSpec } from './experiment/schema.ts';
+import type { FaultLedger } from './ledger/fault-ledger.ts';
+import type { ProbeContext } from './probes/probe-context.ts';
+import type { Sample } from './probes/sample.ts';
+
+// The one object through which the engine reaches the outside world: swap the clock and the
+// adapters in tests, and a whole run replays without waiting or touching a server.
+export type Runtime = {
+  clock: Clock;
+  /** Seeded: the same seed makes the same choices. */
+  random: () => number;
+  ledger: FaultLedger;
+  toxiproxy: (url: string) => ToxiproxyAdapter;
+  /** Created on first use, so experiments without Kubernetes need no kubeconfig. */
+  kubernetes: () => KubernetesAdapter;
+  /** Takes one sample of a probe (takeSample, in the real runtime). */
+  sampleProbe: (probe: ProbeSpec, context: ProbeContext) => Promise<Sample>;
+};

@@ -1,0 +1,197 @@
+// The run contract on virtual time: an in-memory Toxiproxy, scripted probe samples, a manual clock.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import type { KubernetesAdapter } from '../../../src/adapters/kubernetes.ts';
+import { runExperiment } from '../../../src/engine/run-experiment.ts';
+import { exitCodeFor } from '../../../src/engine/verdict.ts';
+import { ExitCode } from '../../../src/exit-codes.ts';
+import type { Experiment, FaultSpec } from '../../../src/experiment/schema.ts';
+import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
+import type { SampleOutcome } from '../../../src/probes/sample.ts';
+import type { Runtime } from '../../../src/runtime.ts';
+import { createManualClock } from '../../helpers/manual-clock.ts';
+import { createMemoryToxiproxy } from '../../helpers/memory-toxiproxy.ts';
+
+const url = 'http://toxiproxy.test';
+const latency: FaultSpec = {
+  name: 'slow-catalog',
+  toxiproxy: { url, proxy: 'catalog', toxic: 'latency', attributes: { latency: 800 } },
+  start: '5s',
+  duration: '30s',
+};
+
+function experiment(overrides: Partial<Experiment['spec']> = {}): Experiment {
+  return {
+    apiVersion: 'faultline.dev/v1alpha1',
+    kind: 'Experiment',
+    metadata: { name: 'unit' },
+    spec: {
+      duration: '60s',
+      hypothesis: {
+        probes: [{ name: 'page', http: { url: 'http://shop.test/' }, expect: { status: 200 } }],
+        during: { every: '2s', failAfter: 2 },
+      },
+      faults: [latency],
+      ...overrides,
+    },
+  };
+}
+
+// `script(probe, elapsedMs)` decides each sample's outcome.
+function setup(script: (probe: string, elapsedMs: number) => SampleOutcome = () => 'ok') {
+  const clock = createManualClock();
+  const toxiproxy = createMemoryToxiproxy(url);
+  toxiproxy.proxies.set('catalog', {
+    name: 'catalog',
+    listen: 'l',
+    upstream: 'u',
+    enabled: true,
+    toxics: [],
+  });
+  const ledger = openFaultLedger(
+    join(mkdtempSync(join(tmpdir(), 'faultline-unit-')), 'ledger.jsonl'),
+    clock.now,
+  );
+  const runtime: Runtime = {
+    clock,
+    random: () => 0.5,
+    ledger,
+    toxiproxy: () => toxiproxy,
+    kubernetes: () => {
+      throw new Error('no kubernetes in this test') as never as KubernetesAdapter;
+    },
+    sampleProbe: async (probe) => {
+      const outcome = script(probe.name, clock.elapsed());
+      return { probe: probe.name, at: clock.now(), outcome, detail: outcome, durationMs: 0, attempts: 1 };
+    },
+  };
+  const run = (spec?: Partial<Experiment['spec']>, signal?: AbortSignal, revertTimeoutMs?: number) => {
+    const e = experiment(spec);
+    return runExperiment(
+      {
+        experiment: e,
+        experimentSource: e,
+        experimentFile: 'x.yaml',
+        runId: '20260101T000000Z-abcd',
+        seed: 1,
+        signal,
+        revertTimeoutMs,
+      },
+      runtime,
+    );
+  };
+  return { clock, toxiproxy, ledger, run };
+}
+
+const eventTimes = (journal: { startedAt: number; events: { at: number; type: string }[] }, type: string) =>
+  journal.events.filter((e) => e.type === type).map((e) => e.at - journal.startedAt);
+
+test('a held run injects at start, reverts after its duration, samples every interval', async (t) => {
+  const { run, toxiproxy, ledger } = setup();
+  const { journal, verdict, revertFailed } = await run();
+  t.is(verdict, 'held');
+  t.false(revertFailed);
+  t.deepEqual(eventTimes(journal, 'injected'), [5_000]);
+  t.deepEqual(eventTimes(journal, 'reverted'), [35_000]);
+  const during = journal.samples.filter((s) => s.phase === 'method');
+  t.is(during.length, 29, 'every 2 s from 2 s to 58 s');
+  t.is(journal.samples.filter((s) => s.phase === 'steady-state-after').length, 1);
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.deepEqual(ledger.openEntries(), []);
+});
+
+test('failAfter 2: one failed sample is tolerated, two in a row deviate and stop the run', async (t) => {
+  const single = setup((_, ms) => (ms === 10_000 ? 'out-of-tolerance' : 'ok'));
+  t.is((await single.run()).verdict, 'held');
+  const twice = setup((_, ms) => (ms >= 10_000 && ms < 20_000 ? 'timeout' : 'ok'));
+  const { journal, verdict } = await twice.run();
+  t.is(verdict, 'deviated');
+  t.regex(journal.reason ?? '', /page deviated 2 times in a row/);
+  t.deepEqual(eventTimes(journal, 'reverted'), [12_000], 'reverted at once, not at the fault end');
+  t.is(journal.firstDeviation?.at && journal.firstDeviation.at - journal.startedAt, 10_000);
+  t.is(exitCodeFor(verdict, false), ExitCode.deviated);
+});
+
+test('steady state not met before: nothing injected, nothing in the ledger', async (t) => {
+  const { run, toxiproxy, ledger } = setup((_, ms) => (ms === 0 ? 'unreachable' : 'ok'));
+  const { journal, verdict } = await run();
+  t.is(verdict, 'not-started');
+  t.regex(journal.reason ?? '', /steady state not met: page \(unreachable/);
+  t.false(toxiproxy.calls.some((c) => c.startsWith('add')));
+  t.deepEqual(ledger.lines(), []);
+  t.is(exitCodeFor(verdict, false), ExitCode.notStarted);
+});
+
+test('an abort condition stops the run and reverts', async (t) => {
+  const { run, toxiproxy } = setup((probe, ms) =>
+    probe === 'site-down' && ms >= 8_000 ? 'unreachable' : 'ok',
+  );
+  const { journal, verdict } = await run({
+    abortWhen: [{ name: 'site-down', http: { url: 'http://shop.test/healthz' }, expect: { status: 200 } }],
+  });
+  t.is(verdict, 'aborted');
+  t.regex(journal.reason ?? '', /abort condition site-down/);
+  t.deepEqual(eventTimes(journal, 'reverted'), [8_000]);
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+});
+
+test('an external abort (a signal) reverts and skips the steady state after', async (t) => {
+  const controller = new AbortController();
+  const { run, clock } = setup((_, ms) => {
+    if (ms >= 20_000) controller.abort('interrupted by SIGINT');
+    return 'ok';
+  });
+  const { journal, verdict } = await run(undefined, controller.signal);
+  t.is(verdict, 'aborted');
+  t.is(journal.reason, 'interrupted by SIGINT');
+  t.deepEqual(eventTimes(journal, 'reverted'), [20_000]);
+  t.false(journal.samples.some((s) => s.phase === 'steady-state-after'));
+  t.true(clock.elapsed() < 21_000);
+});
+
+test('a revert that fails is retried with backoff until Toxiproxy answers again', async (t) => {
+  const { run, toxiproxy, ledger, clock } = setup();
+  toxiproxy.outage = () => clock.elapsed() >= 30_000 && clock.elapsed() < 37_000;
+  {
+    const { journal, verdict, revertFailed } = await run();
+    t.is(verdict, 'held');
+    t.false(revertFailed);
+    const retries = eventTimes(journal, 'revert-retry');
+    t.true(retries.length >= 3, `retried ${retries.length} times`);
+    t.deepEqual(
+      retries.slice(0, 4).map((r, i, all) => (i === 0 ? r - 35_000 : r - (all[i - 1] ?? 0))),
+      [0, 250, 500, 1000],
+      'backoff doubles from 250 ms',
+    );
+    t.deepEqual(ledger.openEntries(), []);
+    t.true((eventTimes(journal, 'reverted')[0] ?? 0) >= 37_000, 'closed only once Toxiproxy answered');
+  }
+});
+
+test('a revert that never succeeds: exit 5, and the journal says exactly what is left', async (t) => {
+  const { run, toxiproxy, ledger } = setup((_, ms) => {
+    if (ms >= 30_000) toxiproxy.down = true;
+    return 'ok';
+  });
+  const { journal, verdict, revertFailed } = await run(undefined, undefined, 10_000);
+  t.true(revertFailed);
+  t.is(exitCodeFor(verdict, revertFailed), ExitCode.revertFailed);
+  t.is(journal.ledger.leftBehind.length, 1);
+  t.regex(
+    journal.ledger.leftBehind[0]?.description ?? '',
+    /toxic faultline-20260101T000000Z-abcd-slow-catalog on proxy catalog/,
+  );
+  t.is(ledger.openEntries().length, 1, 'the ledger entry stays open for faultline recover');
+});
+
+test('an injection that fails ends the run with an error, and what was injected is reverted', async (t) => {
+  const { run, toxiproxy } = setup();
+  const missing: FaultSpec = { name: 'ghost', partition: { url, proxy: 'no-such-proxy' }, start: '10s' };
+  const { journal, verdict } = await run({ faults: [latency, missing] });
+  t.is(verdict, 'error');
+  t.regex(journal.reason ?? '', /could not inject ghost: .*no-such-proxy does not exist/);
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.is(exitCodeFor(verdict, false), ExitCode.environmentError);
+});

@@ -1,0 +1,127 @@
+import test from 'ava';
+import { AdapterError } from '../../../src/adapters/adapter-error.ts';
+import type { EvictionResult, KubernetesAdapter } from '../../../src/adapters/kubernetes.ts';
+import { cordonAnnotation, dryRunPlans } from '../../../src/selection/dry-run.ts';
+import type { FaultPlan } from '../../../src/selection/select-targets.ts';
+
+const owner = { kind: 'Deployment', name: 'checkout' };
+const plans: FaultPlan[] = [
+  {
+    fault: 'kill',
+    kind: 'podKill',
+    namespace: 'shop',
+    selector: 'app=checkout',
+    fieldSelector: undefined,
+    amount: { count: 2 },
+    gracePeriodSeconds: 10,
+    running: 3,
+    pods: [
+      { namespace: 'shop', name: 'a', node: 'n1', owner },
+      { namespace: 'shop', name: 'b', node: 'n2', owner },
+    ],
+    excluded: [],
+    notes: [],
+  },
+  {
+    fault: 'drain',
+    kind: 'nodeDrain',
+    selector: 'pool=web',
+    amount: { count: 1 },
+    schedulable: 3,
+    nodes: [{ name: 'n1', evictions: [{ namespace: 'shop', name: 'a', node: 'n1', owner }], skipped: [] }],
+    excluded: [],
+    notes: [],
+  },
+  {
+    fault: 'slow',
+    kind: 'toxiproxy',
+    proxy: { url: 'http://t', proxy: 'p', exists: true, listen: 'a', upstream: 'b', enabled: true },
+    toxic: { type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} },
+    excluded: [],
+    notes: [],
+  },
+];
+
+type Client = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode'>;
+
+function recordingClient(answers: { delete?: (name: string) => void; evict?: () => EvictionResult }) {
+  const requests: string[] = [];
+  const client: Client = {
+    async deletePod(namespace, name, options) {
+      requests.push(
+        `delete ${namespace}/${name} dryRun=${options?.dryRun} grace=${options?.gracePeriodSeconds}`,
+      );
+      answers.delete?.(name);
+    },
+    async evictPod(namespace, name, options) {
+      requests.push(`evict ${namespace}/${name} dryRun=${options?.dryRun}`);
+      return answers.evict?.() ?? { outcome: 'evicted' };
+    },
+    async patchNode(name, patch, options) {
+      requests.push(`patch ${name} ${JSON.stringify(patch)} dryRun=${options?.dryRun}`);
+      return { name, labels: {}, annotations: {}, isUnschedulable: true };
+    },
+  };
+  return { client, requests };
+}
+
+test('every deletion, eviction and cordon is sent as a dry run, and nothing else', async (t) => {
+  const { client, requests } = recordingClient({});
+  const checks = await dryRunPlans(plans, client);
+  t.deepEqual(requests.sort(), [
+    'delete shop/a dryRun=true grace=10',
+    'delete shop/b dryRun=true grace=10',
+    'evict shop/a dryRun=true',
+    `patch n1 {"unschedulable":true,"annotations":{"${cordonAnnotation}":"plan"}} dryRun=true`,
+  ]);
+  t.deepEqual(
+    checks.map((check) => `${check.fault} ${check.action} ${check.name} ${check.outcome}`),
+    ['kill delete a ok', 'kill delete b ok', 'drain cordon n1 ok', 'drain evict a ok'],
+  );
+});
+
+test('a 429 names the PodDisruptionBudget', async (t) => {
+  const { client } = recordingClient({
+    evict: () => ({ outcome: 'blocked', podDisruptionBudget: 'checkout-pdb', message: 'would violate' }),
+  });
+  const checks = await dryRunPlans(plans, client);
+  const eviction = checks.find((check) => check.action === 'evict');
+  t.like(eviction, { outcome: 'blocked', podDisruptionBudget: 'checkout-pdb' });
+  t.regex(eviction?.message ?? '', /PodDisruptionBudget checkout-pdb/);
+});
+
+test('a 403 shows as an RBAC problem on that target only', async (t) => {
+  const { client } = recordingClient({
+    delete: (name) => {
+      if (name === 'b')
+        throw new AdapterError('kubernetes', 'forbidden', 'pods "b" is forbidden', { status: 403 });
+    },
+  });
+  const checks = await dryRunPlans(plans, client);
+  t.deepEqual(
+    checks.map((check) => check.outcome),
+    ['ok', 'forbidden', 'ok', 'ok'],
+  );
+  t.regex(checks[1]?.message ?? '', /^RBAC: .*forbidden/);
+});
+
+test('an unreachable API server ends the dry run', async (t) => {
+  const { client } = recordingClient({
+    delete: () => {
+      throw new AdapterError('kubernetes', 'unreachable', 'cannot reach the API server');
+    },
+  });
+  const error = await t.throwsAsync(dryRunPlans(plans, client), { instanceOf: AdapterError });
+  t.is((error as AdapterError).failure, 'unreachable');
+});
+
+test('a pod replaced between the listing and the check is "gone", not a failure', async (t) => {
+  const { client } = recordingClient({
+    delete: (name) => {
+      if (name === 'a')
+        throw new AdapterError('kubernetes', 'not-found', 'pods "a" not found', { status: 404 });
+    },
+  });
+  const checks = await dryRunPlans(plans, client);
+  t.like(checks[0], { action: 'delete', name: 'a', outcome: 'gone' });
+});

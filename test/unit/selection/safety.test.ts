@@ -1,0 +1,220 @@
+import test from 'ava';
+import type { SafetySpec } from '../../../src/experiment/schema.ts';
+import {
+  checkSafety,
+  hasOptInLabel,
+  parseOptInLabel,
+  type SafetyRule,
+} from '../../../src/selection/safety.ts';
+import type { FaultPlan, NodePlan, PodKillPlan, PodTarget } from '../../../src/selection/select-targets.ts';
+
+const pod = (namespace: string, name: string): PodTarget => ({
+  namespace,
+  name,
+  node: 'node-a',
+  owner: { kind: 'Deployment', name: 'checkout' },
+});
+
+function podKill(namespace: string, killed: number, running: number, fault = 'kill'): PodKillPlan {
+  return {
+    fault,
+    kind: 'podKill',
+    namespace,
+    selector: 'app=checkout',
+    fieldSelector: undefined,
+    amount: { count: killed },
+    gracePeriodSeconds: undefined,
+    running,
+    pods: Array.from({ length: killed }, (_, index) => pod(namespace, `${fault}-${index}`)),
+    excluded: [],
+    notes: [],
+  };
+}
+
+function drain(
+  nodes: { name: string; namespaces: string[] }[],
+  kind: NodePlan['kind'] = 'nodeDrain',
+): NodePlan {
+  return {
+    fault: kind === 'nodeDrain' ? 'drain' : 'cordon',
+    kind,
+    selector: 'pool=web',
+    amount: { count: nodes.length },
+    schedulable: 3,
+    nodes: nodes.map((node) => ({
+      name: node.name,
+      evictions: node.namespaces.map((namespace, index) => pod(namespace, `${node.name}-pod-${index}`)),
+      skipped: [],
+    })),
+    excluded: [],
+    notes: [],
+  };
+}
+
+const cases: { title: string; plans: FaultPlan[]; safety?: SafetySpec; rules: SafetyRule[] }[] = [
+  { title: 'no safety section: anything but kube-system goes', plans: [podKill('shop', 3, 3)], rules: [] },
+  {
+    title: 'a namespace in the allow-list',
+    plans: [podKill('shop', 1, 3)],
+    safety: { namespaces: ['shop'] },
+    rules: [],
+  },
+  {
+    title: 'a namespace outside the allow-list',
+    plans: [podKill('payments', 1, 3)],
+    safety: { namespaces: ['shop'] },
+    rules: ['namespace-not-allowed'],
+  },
+  {
+    title: 'an empty allow-list allows nothing',
+    plans: [podKill('shop', 1, 3)],
+    safety: { namespaces: [] },
+    rules: ['namespace-not-allowed'],
+  },
+  {
+    title: 'kube-system without an allow-list',
+    plans: [podKill('kube-system', 1, 3)],
+    rules: ['kube-system'],
+  },
+  {
+    title: 'kube-system with an allow-list that does not name it',
+    plans: [podKill('kube-system', 1, 3)],
+    safety: { namespaces: ['shop'] },
+    rules: ['kube-system'],
+  },
+  {
+    title: 'kube-system named in the allow-list',
+    plans: [podKill('kube-system', 1, 3)],
+    safety: { namespaces: ['kube-system'] },
+    rules: [],
+  },
+  {
+    title: 'a pod kill that matched nothing is still judged by its namespace',
+    plans: [podKill('kube-system', 0, 0)],
+    rules: ['kube-system'],
+  },
+  {
+    title: 'a drain evicting pods outside the allow-list',
+    plans: [drain([{ name: 'node-a', namespaces: ['shop', 'payments', 'payments'] }])],
+    safety: { namespaces: ['shop'] },
+    rules: ['namespace-not-allowed'],
+  },
+  {
+    title: 'a drain evicting kube-system pods',
+    plans: [drain([{ name: 'node-a', namespaces: ['shop', 'kube-system'] }])],
+    safety: { namespaces: ['shop'] },
+    rules: ['kube-system'],
+  },
+  {
+    title: 'a cordon evicts nothing, so namespaces do not apply',
+    plans: [drain([{ name: 'node-a', namespaces: [] }], 'nodeCordon')],
+    safety: { namespaces: ['shop'] },
+    rules: [],
+  },
+  {
+    title: 'maxPodsPercent: 1 of 3 is within 50',
+    plans: [podKill('shop', 1, 3)],
+    safety: { maxPodsPercent: 50 },
+    rules: [],
+  },
+  {
+    title: 'maxPodsPercent: 2 of 3 is above 50',
+    plans: [podKill('shop', 2, 3)],
+    safety: { maxPodsPercent: 50 },
+    rules: ['max-pods-percent'],
+  },
+  {
+    title: 'maxPodsPercent: exactly at the limit',
+    plans: [podKill('shop', 2, 4)],
+    safety: { maxPodsPercent: 50 },
+    rules: [],
+  },
+  {
+    title: 'maxPodsPercent: counted per fault',
+    plans: [podKill('shop', 1, 4, 'a'), podKill('shop', 3, 4, 'b')],
+    safety: { maxPodsPercent: 50 },
+    rules: ['max-pods-percent'],
+  },
+  { title: 'maxPods: within', plans: [podKill('shop', 2, 3)], safety: { maxPods: 2 }, rules: [] },
+  {
+    title: 'maxPods: kills and evictions add up',
+    plans: [podKill('shop', 2, 3), drain([{ name: 'node-a', namespaces: ['shop'] }])],
+    safety: { maxPods: 2 },
+    rules: ['max-pods'],
+  },
+  {
+    title: 'maxPods: 0 forbids any pod',
+    plans: [podKill('shop', 1, 3)],
+    safety: { maxPods: 0 },
+    rules: ['max-pods'],
+  },
+  {
+    title: 'maxNodes: drains and cordons add up, a node counted once',
+    plans: [
+      drain([{ name: 'node-a', namespaces: [] }]),
+      drain(
+        [
+          { name: 'node-a', namespaces: [] },
+          { name: 'node-b', namespaces: [] },
+        ],
+        'nodeCordon',
+      ),
+    ],
+    safety: { maxNodes: 1 },
+    rules: ['max-nodes'],
+  },
+  {
+    title: 'maxNodes: within',
+    plans: [drain([{ name: 'node-a', namespaces: [] }])],
+    safety: { maxNodes: 1 },
+    rules: [],
+  },
+  {
+    title: 'every violation is reported, not only the first',
+    plans: [
+      podKill('kube-system', 3, 3, 'a'),
+      podKill('payments', 2, 2, 'b'),
+      drain([
+        { name: 'n1', namespaces: [] },
+        { name: 'n2', namespaces: [] },
+      ]),
+    ],
+    safety: { namespaces: ['shop'], maxPodsPercent: 50, maxPods: 1, maxNodes: 1 },
+    rules: [
+      'kube-system',
+      'max-pods-percent',
+      'namespace-not-allowed',
+      'max-pods-percent',
+      'max-pods',
+      'max-nodes',
+    ],
+  },
+];
+
+for (const { title, plans, safety, rules } of cases) {
+  test(`safety: ${title}`, (t) => {
+    const violations = checkSafety(plans, safety);
+    t.deepEqual(
+      violations.map((violation) => violation.rule),
+      rules,
+    );
+    for (const violation of violations) t.true(violation.message.length > 0);
+  });
+}
+
+test('a violation message names the fault, the namespace and the rule', (t) => {
+  const [violation] = checkSafety([podKill('payments', 1, 3, 'kill-one')], { namespaces: ['shop'] });
+  t.regex(violation?.message ?? '', /kill-one.*payments.*safety\.namespaces \(shop\)/);
+  const [percent] = checkSafety([podKill('shop', 2, 3, 'kill-two')], { maxPodsPercent: 50 });
+  t.regex(percent?.message ?? '', /2 of 3 Running pods \(67%\).*maxPodsPercent is 50/);
+});
+
+test('opt-in label: a key, or a key and value', (t) => {
+  t.deepEqual(parseOptInLabel('chaos'), { key: 'chaos' });
+  t.deepEqual(parseOptInLabel('chaos=true'), { key: 'chaos', value: 'true' });
+  t.true(hasOptInLabel({ chaos: 'anything' }, parseOptInLabel('chaos')));
+  t.true(hasOptInLabel({ chaos: 'true' }, parseOptInLabel('chaos=true')));
+  t.false(hasOptInLabel({ chaos: 'false' }, parseOptInLabel('chaos=true')));
+  t.false(hasOptInLabel({ app: 'checkout' }, parseOptInLabel('chaos')));
+  t.true(hasOptInLabel({ chaos: '' }, parseOptInLabel('chaos=')));
+});
