@@ -301,3 +301,54 @@ test.after.always('no report directory is left without a journal', (t) => {
   for (const run of readdirSync(reports))
     t.true(readdirSync(join(reports, run)).includes('journal.json'), run);
 });
+
+test.serial('a revert that finally fails exits 5 and prints exactly what is left', async (t) => {
+  const env = freshEnv();
+  const apiPort = await freePort();
+  const listenPort = await freePort();
+  const url = `http://127.0.0.1:${apiPort}`;
+  const server = startToxiproxy(apiPort);
+  try {
+    await waitUntil('the private toxiproxy', async () =>
+      (await fetch(`${url}/version`)).ok ? true : undefined,
+    );
+    await fetch(`${url}/proxies`, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'doomed', listen: `127.0.0.1:${listenPort}`, upstream: '127.0.0.1:9' }),
+    });
+    const file = writeExperiment(`
+apiVersion: faultline.dev/v1alpha1
+kind: Experiment
+metadata: { name: revert-fails }
+spec:
+  duration: 2s
+  hypothesis:
+    probes:
+      - name: always-fine
+        command: { run: ["true"] }
+        expect: { exitCode: 0 }
+  faults:
+    - name: slow-doomed
+      toxiproxy: { url: "${url}", proxy: doomed, toxic: latency, attributes: { latency: 100 } }
+`);
+    const run = startFaultline(
+      ['run', file, '--report-dir', join(dir, 'reports'), '--revert-timeout', '2s'],
+      env,
+    );
+    await run.waitForOutput(/injected: slow-doomed/);
+    server.kill('SIGKILL');
+    const { exitCode } = await run.exited;
+    t.is(exitCode, ExitCode.revertFailed, run.stderr());
+    t.regex(run.stdout(), /COULD NOT REVERT/);
+    t.regex(
+      run.stdout(),
+      new RegExp(`- toxic faultline-\\S+-slow-doomed on proxy doomed at ${url} \\(.*cannot reach`),
+    );
+    const open = readLedgerLines(env.FAULTLINE_LEDGER).filter((l) => l.type === 'open');
+    const closed = readLedgerLines(env.FAULTLINE_LEDGER).filter((l) => l.type === 'close');
+    t.is(open.length, 1);
+    t.is(closed.length, 0, 'the ledger keeps the entry open for faultline recover');
+  } finally {
+    server.kill('SIGKILL');
+  }
+});
