@@ -8,9 +8,12 @@ import { createSeededRandom } from '../src/selection/seeded-random.ts';
 
 export type ConnectionOptions = { kubeconfig?: string; context?: string; ledger?: string };
 
+/** Names the command in the API server's audit log, e.g. "faultline (run)". */
+type Caller = { userAgent: string };
+
 // The real runtime: the system clock, a seeded random source, the durable ledger and lazily
 // created adapters (one per Toxiproxy URL).
-export function buildRuntime(options: ConnectionOptions & { seed: number }): Runtime {
+export function buildRuntime(options: ConnectionOptions & Caller & { seed: number }): Runtime {
   const toxiproxies = new Map<string, ToxiproxyAdapter>();
   let kubernetes: KubernetesAdapter | undefined;
   return {
@@ -28,7 +31,11 @@ export function buildRuntime(options: ConnectionOptions & { seed: number }): Run
     },
     sampleProbe: takeSample,
     kubernetes: () => {
-      kubernetes ??= createKubernetesAdapter({ kubeconfig: options.kubeconfig, context: options.context });
+      kubernetes ??= createKubernetesAdapter({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        userAgent: options.userAgent,
+      });
       return kubernetes;
     },
   };

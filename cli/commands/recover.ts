@@ -34,7 +34,7 @@ export function createRecoverCommand(): Command {
     .option('--context <name>', 'kubeconfig context')
     .option('--timeout <duration>', 'how long to keep retrying each revert', '60s')
     .action(async (flags: RecoverFlags) => {
-      const runtime = buildRuntime({ ...flags, seed: 0 });
+      const runtime = buildRuntime({ ...flags, userAgent: 'faultline (recover)', seed: 0 });
       const urls = flags.toxiproxy ?? (process.env.TOXIPROXY_URL ? [process.env.TOXIPROXY_URL] : []);
       const result = await recoverFaults({
         ledger: runtime.ledger,

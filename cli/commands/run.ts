@@ -61,7 +61,7 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
   }
   const seed = flags.seed ?? newSeed();
   const runId = makeRunId(Date.now());
-  const runtime = buildRuntime({ ...flags, seed });
+  const runtime = buildRuntime({ ...flags, userAgent: 'faultline (run)', seed });
   const reportDir = resolve(flags.reportDir, runId);
   const progress = createProgress(process.stderr, loaded.redact, parseDuration(experiment.spec.duration));
   const controller = new AbortController();
