@@ -1,3 +1,4 @@
+import type { ActionEffect } from '../faults/fault-context.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
 import type { Sample } from '../probes/sample.ts';
 import type { Phase, Verdict } from './verdict.ts';
@@ -12,7 +13,26 @@ export type JournalEvent = {
   probe?: string;
 };
 
-export type JournalSample = Sample & { phase: Phase; role: 'hypothesis' | 'abort' | 'rollback' };
+export type ProbeRole = 'hypothesis' | 'abort' | 'rollback' | 'step';
+
+export type JournalSample = Sample & { phase: Phase; role: ProbeRole };
+
+export type JournalAction = {
+  target: string;
+  undo: UndoRecord;
+  ledgerEntry: string;
+  injectedAt?: number;
+  revertedAt?: number;
+  revert?: 'reverted' | 'already-gone' | 'failed';
+  revertAttempts?: number;
+  error?: string;
+  /** The round of a repeating fault (a podKill with `every`) it belongs to, from 0. */
+  round?: number;
+  /** podKill: the killed pod's top controller, kind/name. */
+  owner?: string;
+  /** What became of the target: the owner fully Ready again and when, or how a drain went. */
+  effect?: ActionEffect;
+};
 
 export type JournalFault = {
   name: string;
@@ -20,16 +40,10 @@ export type JournalFault = {
   /** Planned offsets from the start of the method, in ms. */
   startMs: number;
   endMs: number | undefined;
-  actions: {
-    target: string;
-    undo: UndoRecord;
-    ledgerEntry: string;
-    injectedAt?: number;
-    revertedAt?: number;
-    revert?: 'reverted' | 'already-gone' | 'failed';
-    revertAttempts?: number;
-    error?: string;
-  }[];
+  /** A repeating fault: the planned interval between rounds, and how many rounds ran. */
+  everyMs?: number;
+  rounds?: number;
+  actions: JournalAction[];
 };
 
 // The full record of a run: what every report renders from. Written also after an abort or an error.
@@ -52,7 +66,7 @@ export type Journal = {
     recoveryMs: number;
     revertTimeoutMs: number;
   };
-  probes: { name: string; role: 'hypothesis' | 'abort' | 'rollback'; kind: string; expect: unknown }[];
+  probes: { name: string; role: ProbeRole; kind: string; expect: unknown; atMs?: number }[];
   faults: JournalFault[];
   events: JournalEvent[];
   samples: JournalSample[];

@@ -60,6 +60,13 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
       ...probeEntries('hypothesis', spec.hypothesis.probes),
       ...probeEntries('abort', spec.abortWhen),
       ...probeEntries('rollback', spec.rollbacks),
+      ...(spec.steps ?? []).map((step) => ({
+        name: step.name,
+        role: 'step' as const,
+        kind: probeKindOf(step),
+        expect: step.expect,
+        atMs: parseDuration(step.at),
+      })),
     ],
     faults: [],
     events: [],
@@ -142,6 +149,9 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   journal.methodStartedAt = methodStart;
   emit('phase', `method started: ${timeline.length} faults over ${spec.duration}`);
   let nextSampleAt = everyMs;
+  const steps = [...(spec.steps ?? [])]
+    .map((step) => ({ step, atMs: parseDuration(step.at), done: false }))
+    .sort((a, b) => a.atMs - b.atMs);
   for (;;) {
     if (request.signal?.aborted) {
       stop ??= { verdict: 'aborted', reason: abortReason(request.signal) };
@@ -196,6 +206,14 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
       record.reverted = true;
       await revertFault(record.fault, 'its duration ended');
     }
+    const dueSteps = steps.filter((s) => !s.done && s.atMs <= elapsed);
+    for (const due of dueSteps) due.done = true;
+    for (const sample of await sampleAll(
+      dueSteps.map((d) => d.step),
+      'step',
+    )) {
+      emit('step', `${sample.probe}: ${sample.outcome}: ${sample.detail}`, { probe: sample.probe });
+    }
     if (elapsed >= nextSampleAt) {
       nextSampleAt += everyMs;
       const [hypothesis, aborts] = await Promise.all([
@@ -230,6 +248,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
       nextSampleAt,
       durationMs,
       ...timeline.filter((t) => !injected.has(t.fault.name)).map((t) => t.startMs),
+      ...steps.filter((s) => !s.done).map((s) => s.atMs),
       ...timeline
         .filter((t) => !injected.get(t.fault.name)?.reverted && t.endMs !== undefined)
         .map((t) => t.endMs as number),

@@ -102,6 +102,7 @@ export function checkSemantics(document: unknown): Issue[] {
     [listAt(spec.hypothesis, 'probes'), ['spec', 'hypothesis', 'probes']],
     [listAt(spec, 'abortWhen'), ['spec', 'abortWhen']],
     [listAt(spec, 'rollbacks'), ['spec', 'rollbacks']],
+    [listAt(spec, 'steps'), ['spec', 'steps']],
   ];
   for (const [probes, path] of probeLists) {
     issues.push(...checkUniqueNames(probes, path));
@@ -114,6 +115,17 @@ export function checkSemantics(document: unknown): Issue[] {
       'during',
     ]),
   );
+
+  const total = durationAt(spec, 'duration');
+  listAt(spec, 'steps').forEach((step, index) => {
+    const at = isPlainObject(step) ? durationAt(step, 'at') : undefined;
+    if (total !== undefined && at !== undefined && at >= total) {
+      issues.push({
+        path: ['spec', 'steps', index, 'at'],
+        message: `the step is at ${(step as Record<string, unknown>).at}, not before the experiment ends (spec.duration ${spec.duration})`,
+      });
+    }
+  });
 
   const faults = listAt(spec, 'faults');
   issues.push(...checkUniqueNames(faults, ['spec', 'faults']));

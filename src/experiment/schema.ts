@@ -166,6 +166,15 @@ export const Probe = Type.Object(
   { ...strict, 'x-one-of': probeKinds },
 );
 
+// A probe as a method step: sampled once, `at` an offset into the method, recorded in the journal.
+export const Step = Type.Object(
+  {
+    ...Probe.properties,
+    at: Duration,
+  },
+  { ...strict, 'x-one-of': probeKinds },
+);
+
 export const toxicTypes = [
   'latency',
   'bandwidth',
@@ -220,6 +229,9 @@ export const NodeDrainFault = Type.Object(
     percent: Type.Optional(Percent),
     timeout: Type.Optional(Duration),
     deleteEmptyDirData: Type.Optional(Type.Boolean()),
+    force: Type.Optional(
+      Type.Boolean({ description: 'Also evict pods that no controller replaces (kubectl drain --force).' }),
+    ),
   },
   strict,
 );
@@ -311,6 +323,9 @@ export const ExperimentSpec = Type.Object(
     hypothesis: Hypothesis,
     faults: Type.Array(Fault, { minItems: 1 }),
     abortWhen: Type.Optional(Type.Array(Probe)),
+    steps: Type.Optional(
+      Type.Array(Step, { description: 'Probes sampled once at a point of the method, for the record.' }),
+    ),
     rollbacks: Type.Optional(
       Type.Array(Probe, { description: 'Extra actions after every fault is reverted.' }),
     ),
@@ -341,6 +356,7 @@ export type Experiment = Static<typeof ExperimentSchema>;
 export type ExperimentSpecT = Static<typeof ExperimentSpec>;
 export type ProbeSpec = Static<typeof Probe>;
 export type FaultSpec = Static<typeof Fault>;
+export type StepSpec = Static<typeof Step>;
 export type ExpectSpec = Static<typeof Expect>;
 export type ToleranceSpec = Static<typeof Tolerance>;
 export type ToxiproxyFaultSpec = Static<typeof ToxiproxyFault>;

@@ -195,3 +195,17 @@ test('an injection that fails ends the run with an error, and what was injected 
   t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
   t.is(exitCodeFor(verdict, false), ExitCode.environmentError);
 });
+
+test('a probe as a method step is sampled once at its offset and recorded, without deciding the verdict', async (t) => {
+  const { run } = setup((probe) => (probe === 'look-at-cache' ? 'out-of-tolerance' : 'ok'));
+  const { journal, verdict } = await run({
+    steps: [{ name: 'look-at-cache', at: '15s', command: { run: ['true'] }, expect: { exitCode: 0 } }],
+  });
+  t.is(verdict, 'held');
+  const stepSamples = journal.samples.filter((s) => s.role === 'step');
+  t.deepEqual(
+    stepSamples.map((s) => [s.probe, s.at - journal.startedAt, s.outcome]),
+    [['look-at-cache', 15_000, 'out-of-tolerance']],
+  );
+  t.deepEqual(eventTimes(journal, 'step'), [15_000]);
+});

@@ -50,7 +50,7 @@ test('the base fixture is valid, without any diagnostic', async (t) => {
 const ref = (name: string) => `\${${name}}`;
 const durationPhrase = 'expected a duration such as 500ms, 30s, 2m or 1h';
 const specFields =
-  'description, tags, configuration, secrets, duration, hypothesis, faults, abortWhen, rollbacks, recovery, safety';
+  'description, tags, configuration, secrets, duration, hypothesis, faults, abortWhen, steps, rollbacks, recovery, safety';
 const probeKinds = 'expected exactly one of http, prometheus, kubernetes or command';
 const faultKinds = 'expected exactly one of toxiproxy, partition, podKill, nodeDrain or nodeCordon';
 
