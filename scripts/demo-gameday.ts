@@ -1,0 +1,71 @@
+// Runs experiments one after another through the real CLI, as a game day does, then prints a
+// summary table (experiment, verdict, time to detect, time to revert) and each report's path.
+// Usage: node scripts/demo-gameday.ts FILE... (with the sandbox's environment loaded)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import type { Journal } from '../src/engine/journal.ts';
+
+const cli = new URL('../cli/faultline.ts', import.meta.url).pathname;
+
+function runExperiment(file: string): Promise<{ exitCode: number | null; journalFile?: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, 'run', file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('close', (exitCode) => resolve({ exitCode, journalFile: /journal: (\S+)/.exec(stdout)?.[1] }));
+  });
+}
+
+const seconds = (ms: number | undefined) =>
+  ms === undefined ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+
+// Detection: first fault injected to first out-of-tolerance sample; revert: the method's end to
+// the last fault confirmed reverted.
+function summarize(journal: Journal) {
+  const injected = journal.faults.flatMap((f) =>
+    f.actions.map((a) => a.injectedAt ?? Number.POSITIVE_INFINITY),
+  );
+  const firstInjected = Math.min(...injected);
+  const reverted = journal.faults.flatMap((f) => f.actions.map((a) => a.revertedAt ?? 0));
+  const detect =
+    journal.firstDeviation && Number.isFinite(firstInjected)
+      ? journal.firstDeviation.at - firstInjected
+      : undefined;
+  const lastReverted = Math.max(0, ...reverted);
+  const revert =
+    lastReverted > 0 && journal.methodEndedAt ? Math.max(0, lastReverted - journal.methodEndedAt) : undefined;
+  return { detect, revert };
+}
+
+const rows: string[][] = [];
+const reports: string[] = [];
+let worst = 0;
+for (const file of process.argv.slice(2)) {
+  console.log(`\n=== ${relative(process.cwd(), file)} ===`);
+  const { exitCode, journalFile } = await runExperiment(file);
+  worst = Math.max(worst, exitCode === 1 ? 0 : (exitCode ?? 1));
+  if (!journalFile) {
+    rows.push([relative(process.cwd(), file), `failed (exit ${exitCode})`, '—', '—']);
+    continue;
+  }
+  const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
+  const { detect, revert } = summarize(journal);
+  const name = (journal.experiment as { metadata?: { name?: string } }).metadata?.name ?? file;
+  rows.push([name, journal.verdict ?? '?', seconds(detect), seconds(revert)]);
+  const html = join(dirname(journalFile), 'report.html');
+  reports.push(existsSync(html) ? html : journalFile);
+}
+
+const header = ['experiment', 'verdict', 'time to detect', 'time to revert'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
+console.log(`\nGame day summary\n\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const row of rows) console.log(line(row));
+console.log('\nReports:');
+for (const report of reports) console.log(`  ${report}`);
+// A deviation is a finding, not a failure of the demo; anything else (invalid input, could not revert) is.
+process.exitCode = worst;
