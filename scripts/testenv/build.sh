@@ -12,6 +12,17 @@ command -v go >/dev/null || { echo "testenv: Go >= 1.26 is required to build the
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS="-trimpath -modcacherw"
 log() { printf '[build %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 done_dir() { [ -f "$1/.complete" ]; }
+# Runs a long build step, printing how long it has been going every 30 s so a cold build never looks stuck.
+with_progress() {
+  local what=$1; shift
+  local began=$SECONDS
+  ( while sleep 30; do log "  still building $what ($(( (SECONDS - began) / 60 ))m$(( (SECONDS - began) % 60 ))s)"; done ) &
+  local ticker=$!
+  local status=0
+  "$@" || status=$?
+  kill "$ticker" 2>/dev/null; wait "$ticker" 2>/dev/null || true
+  return $status
+}
 modfield() { (cd "$(mktemp -d)" && go mod download -json "$1") | sed -n "s/^[[:space:]]*\"$2\": \"\(.*\)\",\{0,1\}$/\1/p"; }
 
 build_toxiproxy() {
@@ -31,7 +42,7 @@ build_kwok() {
   done_dir "$out" && return 0
   log "kwok $KWOK_VERSION"
   rm -rf "$out"; mkdir -p "$out"
-  GOBIN="$out" go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
+  GOBIN="$out" with_progress kwok go install -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
   local dir; dir=$(modfield "sigs.k8s.io/kwok@v$KWOK_VERSION" Dir)
   mkdir -p "$out/stages"
   cp -r "$dir/kustomize/stage/." "$out/stages/"
@@ -45,7 +56,7 @@ build_etcd() {
   log "etcd $ETCD_VERSION"
   rm -rf "$out"; mkdir -p "$out" "$src"
   cp "$here/etcd/go.mod" "$here/etcd/go.sum" "$here/etcd/tools.go" "$src/"
-  (cd "$src" && go build -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=v$ETCD_VERSION" \
+  (cd "$src" && with_progress etcd go build -ldflags "-s -w -X go.etcd.io/etcd/api/v3/version.GitSHA=v$ETCD_VERSION" \
     -o "$out/etcd" go.etcd.io/etcd/server/v3)
   touch "$out/.complete"
 }
@@ -61,7 +72,7 @@ build_k8s() {
   for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     LDF+=" -X $p.gitVersion=$V -X $p.gitMajor=$MAJ -X $p.gitMinor=$MIN -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
   done
-  (cd "$src" && go build -tags selinux,notest,grpcnotrace -ldflags "$LDF" -o "$out/" \
+  (cd "$src" && with_progress kubernetes go build -tags selinux,notest,grpcnotrace -ldflags "$LDF" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
   touch "$out/.complete"
