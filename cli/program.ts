@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { ExitCode } from '../src/exit-codes.ts';
+import { createInitCommand } from './commands/init.ts';
 import { registerPlanCommand } from './commands/plan.ts';
 import { createRecoverCommand } from './commands/recover.ts';
+import { createReportCommand } from './commands/report.ts';
 import { createRunCommand } from './commands/run.ts';
+import { createScheduleCommand } from './commands/schedule.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -28,7 +31,10 @@ export function buildProgram(): Command {
   registerValidateCommand(program);
   registerPlanCommand(program);
   program.addCommand(createRunCommand());
+  program.addCommand(createScheduleCommand());
   program.addCommand(createRecoverCommand());
+  program.addCommand(createInitCommand());
+  program.addCommand(createReportCommand());
   // Added commands do not inherit settings: usage errors anywhere exit with the invalid-input code.
   for (const command of program.commands) {
     command.showHelpAfterError().exitOverride((error: CommanderError) => {

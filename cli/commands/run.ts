@@ -1,7 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { runExperiment } from '../../src/engine/run-experiment.ts';
 import { exitCodeFor } from '../../src/engine/verdict.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
@@ -9,6 +7,7 @@ import { parseDuration, tryParseDuration } from '../../src/experiment/duration.t
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import { newSeed, parseSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
+import { executeRun } from '../execute-run.ts';
 import { collectVar } from '../parse-vars.ts';
 import { createProgress } from '../progress.ts';
 import { makeRunId } from '../run-id.ts';
@@ -21,6 +20,7 @@ type RunFlags = {
   kubeconfig?: string;
   context?: string;
   revertTimeout: string;
+  junit?: string;
 };
 
 export function createRunCommand(): Command {
@@ -42,13 +42,22 @@ export function createRunCommand(): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, in-cluster, ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
     .option('--revert-timeout <duration>', 'how long to keep retrying a revert before giving up', '60s')
+    .option(
+      '--junit <file>',
+      'also write a JUnit XML report (one test case per probe and per revert) to this file',
+    )
     .action(async (file: string, flags: RunFlags) => {
       process.exitCode = await runCommandAction(file, flags);
     });
 }
 
 async function runCommandAction(file: string, flags: RunFlags): Promise<number> {
-  const loaded = await loadExperiment(file, { vars: flags.var ?? {}, env: process.env, unresolved: 'error' });
+  const loaded = await loadExperiment(file, {
+    vars: flags.var ?? {},
+    env: process.env,
+    unresolved: 'error',
+    kinds: ['Experiment'],
+  });
   for (const diagnostic of sortDiagnostics(loaded.diagnostics))
     console.error(loaded.redact(formatDiagnostic(diagnostic)));
   const { experiment } = loaded;
@@ -85,7 +94,7 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
   process.on('SIGTERM', onSignal);
   console.error(`run ${runId} of ${experiment.metadata.name} (seed ${seed}); ledger ${runtime.ledger.file}`);
   try {
-    const outcome = await runExperiment(
+    const outcome = await executeRun(
       {
         experiment,
         experimentSource: experiment,
@@ -101,14 +110,16 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
           progress.event(event, journal);
         },
         onSample: (sample) => progress.sample(sample),
+        reportDir,
+        redact: loaded.redact,
+        junitFile: flags.junit,
       },
       runtime,
     );
     progress.stop();
-    mkdirSync(reportDir, { recursive: true });
-    const journalFile = join(reportDir, 'journal.json');
-    writeFileSync(journalFile, loaded.redact(JSON.stringify(outcome.journal, null, 2)));
-    const { journal } = outcome;
+    const { journal, journalFile, reports } = outcome;
+    if (outcome.reportError)
+      console.error(`could not write the reports: ${outcome.reportError} (the journal is complete)`);
     console.log(`verdict: ${outcome.verdict} — ${loaded.redact(journal.reason ?? '')}`);
     if (outcome.revertFailed) {
       console.log('COULD NOT REVERT — these faults may still be in place:');
@@ -116,6 +127,8 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
       console.log(`run \`faultline recover --ledger ${runtime.ledger.file}\` once the servers answer again`);
     }
     console.log(`journal: ${journalFile}`);
+    if (reports?.junit) console.log(`junit: ${reports.junit}`);
+    if (reports) console.log(`report: ${reports.html}`);
     return exitCodeFor(outcome.verdict, outcome.revertFailed);
   } finally {
     process.off('SIGINT', onSignal);

@@ -37,6 +37,8 @@ export type Pod = {
   /** The controlling owner reference as the pod names it (a ReplicaSet, not yet its Deployment). */
   controller: OwnerRef | undefined;
   usesEmptyDir: boolean;
+  /** The Ready condition is True. */
+  isReady: boolean;
 };
 
 export type Node = {
@@ -44,6 +46,20 @@ export type Node = {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   isUnschedulable: boolean;
+  /** For a patch that must fail (409) if the node changed since it was read. */
+  resourceVersion: string;
+};
+
+/** A controller of pods, reduced to what "fully Ready" needs. */
+export type Workload = {
+  kind: string;
+  name: string;
+  /** How many pods it wants Ready (spec.replicas; a DaemonSet's desiredNumberScheduled). */
+  desired: number;
+  /** How many it reports Ready (status.readyReplicas; a DaemonSet's numberReady). */
+  ready: number;
+  /** Its pods' selector in label-selector syntax. */
+  selector: string | undefined;
 };
 
 export type PodDisruptionBudget = {
@@ -68,10 +84,15 @@ export type EvictionResult =
   | { outcome: 'blocked'; podDisruptionBudget: string | undefined; message: string };
 export type NodePatch = { unschedulable?: boolean; annotations?: Record<string, string | null> };
 
+/** The annotation a node cordoned by Faultline carries; its value is the run id ("plan" for a dry run). */
+export const cordonAnnotation = 'faultline.dev/cordoned-by';
+
 export type KubernetesAdapter = {
   /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
   listPods(namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]>;
-  listNodes(labelSelector?: string): Promise<Node[]>;
+  listNodes(labelSelector?: string, fieldSelector?: string): Promise<Node[]>;
+  /** undefined when there is no such node. */
+  getNode(name: string): Promise<Node | undefined>;
   getObject(ref: ObjectRef): Promise<KubeObject>;
   listObjects(query: {
     apiVersion?: string;
@@ -79,21 +100,25 @@ export type KubernetesAdapter = {
     namespace?: string;
     labelSelector?: string;
   }): Promise<KubeObject[]>;
+  /** `uid`: only that pod, not a newer one of the same name (409 otherwise). */
   deletePod(
     namespace: string,
     name: string,
-    options?: { gracePeriodSeconds?: number } & DryRun,
+    options?: { gracePeriodSeconds?: number; uid?: string } & DryRun,
   ): Promise<void>;
   /** A 429 (a PodDisruptionBudget) is an answer, not an error. */
   evictPod(
     namespace: string,
     name: string,
-    options?: { gracePeriodSeconds?: number } & DryRun,
+    options?: { gracePeriodSeconds?: number; uid?: string } & DryRun,
   ): Promise<EvictionResult>;
-  patchNode(name: string, patch: NodePatch, options?: DryRun): Promise<Node>;
+  /** `resourceVersion`: fails with a conflict (409) if the node changed since it was read. */
+  patchNode(name: string, patch: NodePatch, options?: DryRun & { resourceVersion?: string }): Promise<Node>;
   listPodDisruptionBudgets(namespace: string): Promise<PodDisruptionBudget[]>;
   /** The top controller: a ReplicaSet's Deployment when it has one. ReplicaSets are looked up once each. */
   resolveOwner(pod: Pod): Promise<OwnerRef | undefined>;
+  /** A Deployment, ReplicaSet, StatefulSet or DaemonSet; undefined when it is gone or another kind. */
+  readWorkload(namespace: string, owner: OwnerRef): Promise<Workload | undefined>;
 };
 
 const service = 'kubernetes';
@@ -216,11 +241,21 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
       );
       return pods.map(toPod);
     },
-    async listNodes(labelSelector) {
+    async listNodes(labelSelector, fieldSelector) {
       const nodes = await call('list nodes', () =>
-        listAllPages((token) => core.listNode({ labelSelector, limit: pageSize, _continue: token })),
+        listAllPages((token) =>
+          core.listNode({ labelSelector, fieldSelector, limit: pageSize, _continue: token }),
+        ),
       );
       return nodes.map(toNode);
+    },
+    async getNode(name) {
+      try {
+        return toNode(await call(`read node ${name}`, () => core.readNode({ name })));
+      } catch (error) {
+        if (error instanceof AdapterError && error.failure === 'not-found') return undefined;
+        throw error;
+      }
     },
     async getObject(ref) {
       const apiVersion = apiVersionOf(ref);
@@ -255,6 +290,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
           name,
           gracePeriodSeconds: options?.gracePeriodSeconds,
           dryRun: dryRunValue(options),
+          body: options?.uid ? { preconditions: { uid: options.uid } } : undefined,
         }),
       );
     },
@@ -267,6 +303,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         deleteOptions: {
           gracePeriodSeconds: options?.gracePeriodSeconds,
           dryRun: dryRun ? [dryRun] : undefined,
+          preconditions: options?.uid ? { uid: options.uid } : undefined,
         },
       };
       try {
@@ -284,7 +321,11 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
     async patchNode(name, patch, options) {
       const body: { spec?: object; metadata?: object } = {};
       if (patch.unschedulable !== undefined) body.spec = { unschedulable: patch.unschedulable ? true : null };
-      if (patch.annotations) body.metadata = { annotations: patch.annotations };
+      const metadata = {
+        ...(patch.annotations ? { annotations: patch.annotations } : {}),
+        ...(options?.resourceVersion ? { resourceVersion: options.resourceVersion } : {}),
+      };
+      if (Object.keys(metadata).length > 0) body.metadata = metadata;
       const node = await call(`patch node ${name}`, () =>
         mergePatchCore.patchNode({ name, body, dryRun: dryRunValue(options) }),
       );
@@ -303,6 +344,56 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
       if (owner?.kind !== 'ReplicaSet') return owner;
       return (await ownerOfReplicaSet(pod.namespace, owner.name)) ?? owner;
     },
+    async readWorkload(namespace, owner) {
+      const read = workloadReaders[owner.kind];
+      if (!read) return undefined;
+      const ref = `${owner.kind} ${namespace}/${owner.name}`;
+      try {
+        return await call(`read ${ref}`, () => read(apps, namespace, owner.name));
+      } catch (error) {
+        if (error instanceof AdapterError && error.failure === 'not-found') return undefined;
+        throw error;
+      }
+    },
+  };
+}
+
+type WorkloadReader = (apps: AppsV1Api, namespace: string, name: string) => Promise<Workload>;
+
+const workloadReaders: Record<string, WorkloadReader> = {
+  Deployment: async (apps, namespace, name) => {
+    const object = await apps.readNamespacedDeployment({ namespace, name });
+    return toWorkload('Deployment', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
+  },
+  ReplicaSet: async (apps, namespace, name) => {
+    const object = await apps.readNamespacedReplicaSet({ namespace, name });
+    return toWorkload('ReplicaSet', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
+  },
+  StatefulSet: async (apps, namespace, name) => {
+    const object = await apps.readNamespacedStatefulSet({ namespace, name });
+    return toWorkload('StatefulSet', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
+  },
+  DaemonSet: async (apps, namespace, name) => {
+    const object = await apps.readNamespacedDaemonSet({ namespace, name });
+    const status = object.status;
+    return toWorkload('DaemonSet', name, status?.desiredNumberScheduled, status?.numberReady, object.spec);
+  },
+};
+
+// spec.replicas defaults to 1 and a missing ready count is 0, as the API server omits zeros.
+function toWorkload(
+  kind: string,
+  name: string,
+  desired: number | undefined,
+  ready: number | undefined,
+  spec: { selector?: V1LabelSelector } | undefined,
+): Workload {
+  return {
+    kind,
+    name,
+    desired: desired ?? 1,
+    ready: ready ?? 0,
+    selector: formatLabelSelector(spec?.selector),
   };
 }
 
@@ -428,6 +519,7 @@ function toPod(pod: V1Pod): Pod {
     isTerminating: pod.metadata?.deletionTimestamp != null,
     controller: toOwnerRef(controllerOf(pod.metadata?.ownerReferences)),
     usesEmptyDir: pod.spec?.volumes?.some((volume) => volume.emptyDir !== undefined) ?? false,
+    isReady: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
   };
 }
 
@@ -437,6 +529,7 @@ function toNode(node: V1Node): Node {
     labels: node.metadata?.labels ?? {},
     annotations: node.metadata?.annotations ?? {},
     isUnschedulable: node.spec?.unschedulable === true,
+    resourceVersion: node.metadata?.resourceVersion ?? '',
   };
 }
 

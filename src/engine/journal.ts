@@ -70,6 +70,7 @@ export type Journal = {
   faults: JournalFault[];
   events: JournalEvent[];
   samples: JournalSample[];
+  /** When the first out-of-tolerance sample was seen (the sample finished). */
   firstDeviation?: { probe: string; at: number; detail: string };
   ledger: { file: string; leftBehind: { entry: string; description: string; error: string }[] };
 };

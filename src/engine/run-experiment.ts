@@ -1,14 +1,16 @@
 import { parseDuration } from '../experiment/duration.ts';
 import type { Experiment, ProbeSpec } from '../experiment/schema.ts';
-import type { FaultAction } from '../faults/fault-context.ts';
+import type { ActionEffect } from '../faults/fault-context.ts';
 import { faultKindOf, prepareFault } from '../faults/prepare-fault.ts';
 import { describeUndo } from '../faults/undo-record.ts';
 import { recoverFaults } from '../ledger/recover.ts';
 import { revertWithRetry } from '../ledger/revert-with-retry.ts';
 import { probeKindOf } from '../probes/probe-kind.ts';
 import type { Runtime } from '../runtime.ts';
-import type { Journal, JournalEvent, JournalFault, JournalSample } from './journal.ts';
-import { planTimeline } from './timeline.ts';
+import { createFollowUps } from './follow-ups.ts';
+import { injectActions } from './inject-actions.ts';
+import type { Journal, JournalAction, JournalEvent, JournalFault, JournalSample } from './journal.ts';
+import { nextRoundAt, planTimeline, type TimelineItem } from './timeline.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 export type RunRequest = {
@@ -96,6 +98,8 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     kubernetes: runtime.kubernetes,
     random: runtime.random,
     signal: request.signal,
+    seed: request.seed,
+    safety: spec.safety,
   };
 
   // Recover: orphans of earlier runs that died (ledger entries, marks) before touching anything.
@@ -142,9 +146,23 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   // Method: faults on their timeline, the hypothesis and abort conditions sampled every `everyMs`.
   phase = 'method';
   const timeline = planTimeline(spec.faults, durationMs);
-  const injected = new Map<string, { fault: JournalFault; actions: FaultAction[]; reverted: boolean }>();
+  const injected = new Map<string, { fault: JournalFault; reverted: boolean }>();
+  // Rounds done and when the next is due (undefined: none); a fault without `every` has one round.
+  const rounds = new Map(
+    timeline.map((t) => [t.fault.name, { done: 0, nextAt: nextRoundAt(t, 0, 0, durationMs) }]),
+  );
   const failures = new Map<string, number>();
   let stop: Stop | undefined;
+  let wake = () => {};
+  const toldEffects = new Set<string>();
+  const followUps = createFollowUps({
+    signal: request.signal,
+    onEffect: emitEffect,
+    onFailure: (_fault, reason) => {
+      stop ??= { verdict: 'error', reason };
+      wake();
+    },
+  });
   const methodStart = clock.now();
   journal.methodStartedAt = methodStart;
   emit('phase', `method started: ${timeline.length} faults over ${spec.duration}`);
@@ -160,50 +178,19 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     const elapsed = clock.now() - methodStart;
     if (elapsed >= durationMs) break;
     for (const item of timeline) {
-      if (item.startMs > elapsed || injected.has(item.fault.name)) continue;
-      const entry: JournalFault = {
-        name: item.fault.name,
-        kind: faultKindOf(item.fault),
-        startMs: item.startMs,
-        endMs: item.endMs,
-        actions: [],
-      };
-      journal.faults.push(entry);
-      const record = { fault: entry, actions: [] as FaultAction[], reverted: false };
-      injected.set(item.fault.name, record);
-      try {
-        const actions = await prepareFault(item.fault, faultContext);
-        for (const action of actions) {
-          if (request.signal?.aborted) break;
-          const ledgerEntry = `${runId}/${item.fault.name}/${entry.actions.length}`;
-          runtime.ledger.open({
-            entry: ledgerEntry,
-            runId,
-            experiment: experiment.metadata.name,
-            fault: item.fault.name,
-            undo: action.undo,
-          });
-          entry.actions.push({ target: action.target, undo: action.undo, ledgerEntry });
-          record.actions.push(action);
-          await action.inject();
-          const last = entry.actions[entry.actions.length - 1];
-          if (last) last.injectedAt = clock.now();
-          emit('injected', `${item.fault.name}: ${describeUndo(action.undo)}`, { fault: item.fault.name });
-        }
-      } catch (error) {
-        emit('inject-failed', `${item.fault.name}: ${(error as Error).message}`, { fault: item.fault.name });
-        stop = {
-          verdict: 'error',
-          reason: `could not inject ${item.fault.name}: ${(error as Error).message}`,
-        };
-        break;
-      }
+      const round = rounds.get(item.fault.name);
+      if (!round || round.nextAt === undefined || round.nextAt > elapsed) continue;
+      await injectRound(item, round.done);
+      round.done += 1;
+      round.nextAt = nextRoundAt(item, round.done, clock.now() - methodStart, durationMs);
+      if (stop) break;
     }
     if (stop) continue;
     for (const item of timeline) {
       const record = injected.get(item.fault.name);
       if (!record || record.reverted || item.endMs === undefined || item.endMs > elapsed) continue;
       record.reverted = true;
+      await followUps.stopSettles(item.fault.name);
       await revertFault(record.fault, 'its duration ended');
     }
     const dueSteps = steps.filter((s) => !s.done && s.atMs <= elapsed);
@@ -231,7 +218,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
         }
         const count = (failures.get(s.probe) ?? 0) + 1;
         failures.set(s.probe, count);
-        journal.firstDeviation ??= { probe: s.probe, at: s.at, detail: s.detail };
+        journal.firstDeviation ??= { probe: s.probe, at: s.at + s.durationMs, detail: s.detail };
         emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail} (${count} of ${failAfter} in a row)`, {
           probe: s.probe,
         });
@@ -247,15 +234,16 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     const upcoming = [
       nextSampleAt,
       durationMs,
-      ...timeline.filter((t) => !injected.has(t.fault.name)).map((t) => t.startMs),
+      ...[...rounds.values()].flatMap((r) => (r.nextAt === undefined ? [] : [r.nextAt])),
       ...steps.filter((s) => !s.done).map((s) => s.atMs),
       ...timeline
         .filter((t) => !injected.get(t.fault.name)?.reverted && t.endMs !== undefined)
         .map((t) => t.endMs as number),
     ];
     const wait = Math.min(...upcoming) - now;
-    if (!stop && wait > 0) await clock.sleep(wait, request.signal);
+    if (!stop && wait > 0) await sleepUnlessWoken(wait);
   }
+  await followUps.stopSettles(); // a drain still going ends here, before its node is uncordoned
   journal.methodEndedAt = clock.now();
   emit('phase', stop ? `method stopped: ${stop.reason}` : 'method finished');
 
@@ -292,6 +280,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     }
   }
   if (request.signal?.aborted && !stop) stop = { verdict: 'aborted', reason: abortReason(request.signal) };
+  await followUps.stopObservations();
   return finish(
     stop ?? {
       verdict: 'held',
@@ -347,6 +336,72 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     if (record) record.reverted = true;
   }
 
+  // One round of a fault: targets picked now, each action's undo in the ledger before its inject,
+  // then its follow-ups in the background. A failure stops the run with the verdict `error`.
+  async function injectRound(item: TimelineItem, round: number) {
+    const name = item.fault.name;
+    let record = injected.get(name);
+    if (!record) {
+      const repeats = item.everyMs === undefined ? {} : { everyMs: item.everyMs, rounds: 0 };
+      const entry: JournalFault = {
+        name,
+        kind: faultKindOf(item.fault),
+        startMs: item.startMs,
+        endMs: item.endMs,
+        ...repeats,
+        actions: [],
+      };
+      journal.faults.push(entry);
+      record = { fault: entry, reverted: false };
+      injected.set(name, record);
+    }
+    const entry = record.fault;
+    if (entry.rounds !== undefined) entry.rounds = round + 1;
+    try {
+      const actions = await prepareFault(item.fault, faultContext, round);
+      await injectActions(actions, {
+        ledger: runtime.ledger,
+        runId,
+        experiment: experiment.metadata.name,
+        fault: entry,
+        round: item.everyMs === undefined ? undefined : round,
+        now: clock.now,
+        signal: request.signal,
+        onInjected: (action, recorded) => {
+          emit('injected', `${name}: ${describeUndo(action.undo)}`, { fault: name });
+          followUps.start(name, action, recorded);
+        },
+      });
+    } catch (error) {
+      emit('inject-failed', `${name}: ${(error as Error).message}`, { fault: name });
+      stop ??= { verdict: 'error', reason: `could not inject ${name}: ${(error as Error).message}` };
+    }
+  }
+
+  // Pods of one owner share one outcome: it is told once per fault, round and owner.
+  function emitEffect(fault: string, recorded: JournalAction, effect: ActionEffect) {
+    const key = `${fault}/${recorded.round ?? 0}/${effect.detail}`;
+    if (toldEffects.has(key)) return;
+    toldEffects.add(key);
+    const after = effect.afterMs === undefined ? '' : ` (${effect.afterMs} ms after the inject)`;
+    emit(effectEventTypes[effect.outcome], `${fault}: ${effect.detail}${after}`, { fault });
+  }
+
+  // Sleeps until the next thing on the timeline, or less when a follow-up stops the run.
+  async function sleepUnlessWoken(ms: number) {
+    if (request.signal?.aborted) return;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    wake = onAbort;
+    try {
+      await clock.sleep(ms, controller.signal);
+    } finally {
+      request.signal?.removeEventListener('abort', onAbort);
+      wake = () => {};
+    }
+  }
+
   function finish(result: Stop, revertFailedNow: boolean): RunOutcome {
     phase = 'done';
     journal.verdict = result.verdict;
@@ -356,6 +411,16 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     return { journal, verdict: result.verdict, revertFailed: revertFailedNow };
   }
 }
+
+const effectEventTypes: Record<ActionEffect['outcome'], string> = {
+  ready: 'owner-ready',
+  'not-ready': 'owner-not-ready',
+  'not-measured': 'not-measured',
+  drained: 'drained',
+  blocked: 'drain-blocked',
+  failed: 'drain-failed',
+  stopped: 'drain-stopped',
+};
 
 function abortReason(signal: AbortSignal): string {
   const reason = signal.reason;

@@ -1,7 +1,13 @@
 import { parseDuration } from '../experiment/duration.ts';
 import type { FaultSpec } from '../experiment/schema.ts';
 
-export type TimelineItem = { fault: FaultSpec; startMs: number; endMs: number | undefined };
+export type TimelineItem = {
+  fault: FaultSpec;
+  startMs: number;
+  endMs: number | undefined;
+  /** A fault that repeats (a podKill with `every`): a new round every so often until it ends. */
+  everyMs: number | undefined;
+};
 
 // When each fault starts and ends, as offsets from the start of the method. A fault without a
 // duration lasts until the method ends (it is reverted with everything else).
@@ -12,7 +18,24 @@ export function planTimeline(faults: FaultSpec[], durationMs: number): TimelineI
       const endMs = fault.duration
         ? Math.min(startMs + parseDuration(fault.duration), durationMs)
         : undefined;
-      return { fault, startMs, endMs };
+      const everyMs = fault.podKill?.every ? parseDuration(fault.podKill.every) : undefined;
+      return { fault, startMs, endMs, everyMs };
     })
     .sort((a, b) => a.startMs - b.startMs);
+}
+
+// When the round after `rounds` rounds is due, or undefined when the fault does not repeat or its
+// window is over. Rounds missed while the run was busy are skipped, not made up in a burst.
+export function nextRoundAt(
+  item: TimelineItem,
+  rounds: number,
+  elapsedMs: number,
+  durationMs: number,
+): number | undefined {
+  if (rounds === 0) return item.startMs;
+  if (!item.everyMs) return undefined;
+  const missed = Math.max(0, Math.floor((elapsedMs - item.startMs) / item.everyMs) + 1 - rounds);
+  const next = item.startMs + (rounds + missed) * item.everyMs;
+  const end = item.endMs ?? durationMs;
+  return next < end ? next : undefined;
 }

@@ -18,6 +18,7 @@ import {
   sortDiagnostics,
 } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { checkScheduleSemantics, ScheduleSchema } from './schedule-schema.ts';
 import { type Experiment, ExperimentSchema } from './schema.ts';
 import { createSourceLocator, type SourceLocator } from './source-positions.ts';
 import { type StringFormat, validateSchema } from './validate-schema.ts';
@@ -30,11 +31,17 @@ export type LoadOptions = {
   env?: Readonly<Record<string, string | undefined>>;
   /** An unresolved variable is a warning for `validate`, an error for `plan` and `run` (the default). */
   unresolved?: Severity;
+  /** The kinds the caller can use (default: every registered kind); another kind is an error at `kind`. */
+  kinds?: readonly string[];
 };
 
 export type LoadResult = {
-  /** Present when there is no error: the experiment with its variables substituted. */
+  /** Present when there is no error and the document is an Experiment: its variables substituted. */
   experiment?: Experiment;
+  /** Present when there is no error: the document of any kind, its variables substituted. */
+  document?: unknown;
+  /** The document's kind, once it is known to be a registered one. */
+  kind?: string;
   /** The document as parsed, before substitution; undefined when it could not be parsed. */
   source: unknown;
   diagnostics: Diagnostic[];
@@ -44,9 +51,10 @@ export type LoadResult = {
 
 type DocumentKind = { schema: TSchema; checkSemantics: (value: unknown) => Issue[] };
 
-// Keyed by `kind`; a Schedule document joins here.
+// Keyed by `kind`: an Experiment (run, plan) or a Schedule (the game-day daemon).
 const documentKinds: Readonly<Record<string, DocumentKind>> = {
   Experiment: { schema: ExperimentSchema, checkSemantics },
+  Schedule: { schema: ScheduleSchema, checkSemantics: checkScheduleSemantics },
 };
 
 const formats: Record<string, StringFormat> = {
@@ -59,8 +67,11 @@ const formats: Record<string, StringFormat> = {
   },
 };
 
-function checkKind(source: unknown): { kind?: DocumentKind; issues: Issue[] } {
-  const known = Object.keys(documentKinds);
+function checkKind(
+  source: unknown,
+  accepted: readonly string[] = Object.keys(documentKinds),
+): { kind?: DocumentKind; name?: string; issues: Issue[] } {
+  const known = Object.keys(documentKinds).filter((name) => accepted.includes(name));
   if (!isPlainObject(source)) {
     const found = describeValue(source);
     const expected = `a document of kind ${joinAlternatives(known)} (a mapping with apiVersion, kind, metadata and spec)`;
@@ -72,10 +83,14 @@ function checkKind(source: unknown): { kind?: DocumentKind; issues: Issue[] } {
     };
   }
   const kind = source.kind;
-  if (typeof kind === 'string' && Object.hasOwn(documentKinds, kind))
-    return { kind: documentKinds[kind], issues: [] };
+  if (typeof kind === 'string' && known.includes(kind))
+    return { kind: documentKinds[kind], name: kind, issues: [] };
   const found = describeValue(kind);
   const expected = `one of ${joinAlternatives(known.map((name) => JSON.stringify(name)))}`;
+  if (typeof kind === 'string' && Object.hasOwn(documentKinds, kind)) {
+    const message = `this command takes a document of kind ${joinAlternatives(known.map((name) => JSON.stringify(name)))}, not ${found}`;
+    return { issues: [{ path: ['kind'], message, expected, found }] };
+  }
   const suggestion = typeof kind === 'string' ? didYouMean(kind, known) : undefined;
   const hint = suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
   return {
@@ -152,10 +167,17 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const { document, lineCounter, issues } = parseYaml(text);
   const locator = createSourceLocator(document, lineCounter);
   let redact = (value: string) => value;
-  const finish = (source: unknown, experiment?: Experiment): LoadResult => {
+  const finish = (source: unknown, document?: unknown, kind?: string): LoadResult => {
     const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact)));
-    const hasErrors = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
-    return { experiment: hasErrors ? undefined : experiment, source, diagnostics, redact };
+    const valid = !diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    return {
+      experiment: valid && kind === 'Experiment' ? (document as Experiment) : undefined,
+      document: valid ? document : undefined,
+      kind,
+      source,
+      diagnostics,
+      redact,
+    };
   };
   if (issues.some((issue) => issue.severity === 'error')) return finish(undefined);
   const { duplicateKeys, collectionKeys } = checkYamlKeys(document, lineCounter);
@@ -172,14 +194,14 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     issues.push({ path: [], message: `cannot read the document: ${(error as Error).message}` });
     return finish(undefined);
   }
-  const { kind, issues: kindIssues } = checkKind(source);
+  const { kind, name, issues: kindIssues } = checkKind(source, options.kinds);
   issues.push(...kindIssues);
   if (!kind || !isPlainObject(source)) return finish(source);
 
   const judged = substituteAndJudge(kind, source, file, options);
   redact = judged.redact;
   issues.push(...judged.issues);
-  return finish(source, judged.value as Experiment);
+  return finish(source, judged.value, name);
 }
 
 // Substitutes variables, then runs the schema and the semantic rules on the result.

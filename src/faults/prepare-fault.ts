@@ -1,6 +1,9 @@
 import type { FaultKind, FaultSpec } from '../experiment/schema.ts';
 import type { FaultAction, FaultContext } from './fault-context.ts';
+import { prepareNodeCordon } from './node-cordon.ts';
+import { prepareNodeDrain } from './node-drain.ts';
 import { preparePartition } from './partition-fault.ts';
+import { preparePodKill } from './pod-kill.ts';
 import { prepareToxic } from './toxic-fault.ts';
 
 export function faultKindOf(fault: FaultSpec): FaultKind {
@@ -13,7 +16,12 @@ export function faultKindOf(fault: FaultSpec): FaultKind {
 }
 
 // What injecting a fault will do, target by target, each with its undo; nothing is changed yet.
-export async function prepareFault(fault: FaultSpec, context: FaultContext): Promise<FaultAction[]> {
+// `round` counts the repeats of a fault that repeats (a podKill with `every`), from 0.
+export async function prepareFault(
+  fault: FaultSpec,
+  context: FaultContext,
+  round = 0,
+): Promise<FaultAction[]> {
   const kind = faultKindOf(fault);
   switch (kind) {
     case 'toxiproxy':
@@ -21,8 +29,10 @@ export async function prepareFault(fault: FaultSpec, context: FaultContext): Pro
     case 'partition':
       return preparePartition(fault.name, fault.partition as NonNullable<FaultSpec['partition']>, context);
     case 'podKill':
+      return preparePodKill(fault, context, round);
     case 'nodeDrain':
+      return prepareNodeDrain(fault, context, round);
     case 'nodeCordon':
-      throw new Error(`the ${kind} fault is not available yet`);
+      return prepareNodeCordon(fault, context, round);
   }
 }

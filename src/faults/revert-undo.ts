@@ -1,3 +1,4 @@
+import { cordonAnnotation } from '../adapters/kubernetes.ts';
 import type { FaultContext } from './fault-context.ts';
 import type { UndoRecord } from './undo-record.ts';
 
@@ -26,11 +27,15 @@ export async function revertUndo(
       return 'reverted';
     }
     case 'node-cordoned': {
+      // Only a node carrying this run's mark: one that was unschedulable before (or cordoned by
+      // someone else since) has no such mark and is left alone.
       const kubernetes = context.kubernetes();
-      const [node] = (await kubernetes.listNodes()).filter((n) => n.name === undo.node);
-      if (!node || (!node.isUnschedulable && node.annotations[cordonMark] === undefined))
-        return 'already-gone';
-      await kubernetes.patchNode(undo.node, { unschedulable: false, annotations: { [cordonMark]: null } });
+      const node = await kubernetes.getNode(undo.node);
+      if (!node || !isMarkedBy(node.annotations, undo.runId)) return 'already-gone';
+      await kubernetes.patchNode(undo.node, {
+        unschedulable: false,
+        annotations: { [cordonAnnotation]: null },
+      });
       return 'reverted';
     }
     case 'pod-deleted':
@@ -38,8 +43,12 @@ export async function revertUndo(
   }
 }
 
-// The annotation a node cordoned by Faultline carries: the run id that cordoned it.
-export const cordonMark = 'faultline.dev/cordoned-by-run';
+// A node marked by `runId`, or by any run when the record names none (ledgers written before the
+// run id was recorded).
+function isMarkedBy(annotations: Record<string, string>, runId: string | undefined): boolean {
+  const mark = annotations[cordonAnnotation];
+  return mark !== undefined && (runId === undefined || mark === runId);
+}
 
 // Confirms a revert by reading the target back.
 export async function isReverted(
@@ -49,7 +58,7 @@ export async function isReverted(
   switch (undo.kind) {
     case 'toxic': {
       const proxy = await context.toxiproxy(undo.url).getProxy(undo.proxy);
-      return !proxy || !proxy.toxics.some((t) => t.name === undo.toxic);
+      return !proxy?.toxics.some((t) => t.name === undo.toxic);
     }
     case 'proxy-created':
       return (await context.toxiproxy(undo.url).getProxy(undo.proxy)) === undefined;
@@ -58,8 +67,8 @@ export async function isReverted(
       return !proxy || proxy.enabled;
     }
     case 'node-cordoned': {
-      const [node] = (await context.kubernetes().listNodes()).filter((n) => n.name === undo.node);
-      return !node || !node.isUnschedulable;
+      const node = await context.kubernetes().getNode(undo.node);
+      return !node || !isMarkedBy(node.annotations, undo.runId);
     }
     case 'pod-deleted':
       return true;

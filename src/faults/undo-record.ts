@@ -4,7 +4,8 @@ export type UndoRecord =
   | { kind: 'toxic'; url: string; proxy: string; toxic: string }
   | { kind: 'proxy-created'; url: string; proxy: string }
   | { kind: 'proxy-disabled'; url: string; proxy: string }
-  | { kind: 'node-cordoned'; node: string }
+  /** runId: the run whose mark the node carries; only a node with that mark is uncordoned. */
+  | { kind: 'node-cordoned'; node: string; runId?: string }
   | { kind: 'pod-deleted'; namespace: string; pod: string };
 
 export function describeUndo(undo: UndoRecord): string {

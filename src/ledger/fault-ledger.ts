@@ -22,6 +22,8 @@ export type LedgerLine = LedgerOpen | LedgerClose;
 export type FaultLedger = {
   readonly file: string;
   open(entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen;
+  /** Opens several entries with one write and one fsync (the pods of a kill). */
+  openAll(entries: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>[]): LedgerOpen[];
   close(entry: string, outcome: LedgerClose['outcome']): void;
   openEntries(): LedgerOpen[];
   lines(): LedgerLine[];
@@ -35,28 +37,34 @@ export function defaultLedgerFile(env: NodeJS.ProcessEnv = process.env): string 
 
 export function openFaultLedger(file: string, now: () => number = Date.now): FaultLedger {
   mkdirSync(dirname(file), { recursive: true });
-  const append = (line: LedgerLine) => {
+  const append = (...lines: LedgerLine[]) => {
     const fd = openSync(file, 'a');
     try {
-      writeSync(fd, `${JSON.stringify(line)}\n`);
+      writeSync(fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
   };
+  const toOpen = (entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen => ({
+    type: 'open',
+    ...entry,
+    pid: process.pid,
+    host: hostname(),
+    at: new Date(now()).toISOString(),
+  });
   const lines = (): LedgerLine[] => readLedgerLines(file);
   return {
     file,
     open(entry) {
-      const line: LedgerOpen = {
-        type: 'open',
-        ...entry,
-        pid: process.pid,
-        host: hostname(),
-        at: new Date(now()).toISOString(),
-      };
+      const line = toOpen(entry);
       append(line);
       return line;
+    },
+    openAll(entries) {
+      const lines = entries.map(toOpen);
+      if (lines.length > 0) append(...lines);
+      return lines;
     },
     close(entry, outcome) {
       append({ type: 'close', entry, outcome, at: new Date(now()).toISOString() });

@@ -1,6 +1,6 @@
+import { cordonAnnotation } from '../adapters/kubernetes.ts';
 import type { Clock } from '../engine/clock.ts';
 import { type FaultContext, faultMarkPrefix, runIdFromMark } from '../faults/fault-context.ts';
-import { cordonMark } from '../faults/revert-undo.ts';
 import { describeUndo, type UndoRecord } from '../faults/undo-record.ts';
 import type { FaultLedger, LedgerOpen } from './fault-ledger.ts';
 import { isProcessAlive } from './process-alive.ts';
@@ -72,10 +72,11 @@ export async function recoverFaults(options: {
   }
   if (options.scanNodes) {
     try {
-      for (const node of await context.kubernetes().listNodes()) {
-        const runId = node.annotations[cordonMark];
+      // Only cordoned nodes, selected by the server: a cluster of thousands answers with a few.
+      for (const node of await context.kubernetes().listNodes(undefined, 'spec.unschedulable=true')) {
+        const runId = node.annotations[cordonAnnotation];
         if (runId === undefined || liveRuns.has(runId)) continue;
-        orphans.push({ kind: 'node-cordoned', node: node.name });
+        orphans.push({ kind: 'node-cordoned', node: node.name, runId });
       }
     } catch (error) {
       scanErrors.push(`could not scan nodes for orphan cordons: ${(error as Error).message}`);

@@ -1,7 +1,8 @@
 // Asks the API server to check, without persisting anything (dryRun=All), every deletion, eviction
 // and cordon a plan would make, so RBAC and PodDisruptionBudget problems show before the run.
 import { AdapterError } from '../adapters/adapter-error.ts';
-import type { EvictionResult, KubernetesAdapter } from '../adapters/kubernetes.ts';
+import { cordonAnnotation, type EvictionResult, type KubernetesAdapter } from '../adapters/kubernetes.ts';
+import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 import type { FaultPlan } from './select-targets.ts';
 
 export type DryRunAction = 'delete' | 'evict' | 'cordon';
@@ -18,9 +19,6 @@ export type DryRunCheck = {
 };
 
 type DryRunClient = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode'>;
-
-/** The annotation a cordon by Faultline carries (its value: the run id). */
-export const cordonAnnotation = 'faultline.dev/cordoned-by';
 
 const concurrency = 16;
 
@@ -95,24 +93,6 @@ async function send(request: Request): Promise<DryRunCheck> {
     if (error.failure === 'not-found') return { ...check, outcome: 'gone', message: 'no longer exists' };
     return { ...check, outcome: 'failed', message: error.message };
   }
-}
-
-async function mapWithLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 // Each request is checked on its own: the server does not add up the disruptions of several

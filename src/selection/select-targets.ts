@@ -14,6 +14,7 @@ import type {
   PodKillFaultSpec,
   ToxiproxyFaultSpec,
 } from '../experiment/schema.ts';
+import { type DrainOptions, decideDrain, describeRefusals } from './drain-filter.ts';
 import { formatOptInLabel, hasOptInLabel, type OptInLabel, parseOptInLabel } from './safety.ts';
 import { createSeededRandom, deriveSeed, pickRandom } from './seeded-random.ts';
 
@@ -22,12 +23,19 @@ export type Owner = { kind: string; name: string };
 export type PodTarget = {
   namespace: string;
   name: string;
+  uid: string;
   node: string | undefined;
   owner: Owner | undefined;
 };
 /** Something the selector matched that will not be touched, and why. */
 export type Exclusion = { namespace?: string; name: string; reason: string };
-export type NodeTarget = { name: string; evictions: PodTarget[]; skipped: Exclusion[] };
+export type NodeTarget = {
+  name: string;
+  evictions: PodTarget[];
+  skipped: Exclusion[];
+  /** Pods that make the drain fail as configured (emptyDir data, no controller); absent when none. */
+  refused?: Exclusion[];
+};
 export type ProxyTarget = {
   url: string;
   proxy: string;
@@ -68,8 +76,6 @@ export type SelectionClients = {
   kubernetes: () => Pick<KubernetesAdapter, 'listPods' | 'listNodes' | 'resolveOwner'>;
   toxiproxy: (url: string) => Pick<ToxiproxyAdapter, 'url' | 'getProxy'>;
 };
-
-export const mirrorPodAnnotation = 'kubernetes.io/config.mirror';
 
 export function faultKindOf(fault: FaultSpec): FaultKind {
   if (fault.podKill) return 'podKill';
@@ -166,31 +172,33 @@ async function describePod(
   kubernetes: Pick<KubernetesAdapter, 'resolveOwner'>,
 ): Promise<PodTarget> {
   const owner = toOwner(await kubernetes.resolveOwner(pod));
-  return { namespace: pod.namespace, name: pod.name, node: pod.nodeName, owner };
+  return { namespace: pod.namespace, name: pod.name, uid: pod.uid, node: pod.nodeName, owner };
 }
 
-// What `kubectl drain` would evict: everything but DaemonSet pods, mirror pods and pods already going.
+// What `kubectl drain` would evict: everything but DaemonSet pods, mirror pods and pods already
+// going; pods it would refuse (emptyDir data, no controller) are listed apart.
 async function planDrain(
   node: Node,
+  options: DrainOptions,
   kubernetes: ReturnType<SelectionClients['kubernetes']>,
 ): Promise<NodeTarget> {
   const pods = await kubernetes.listPods(undefined, undefined, `spec.nodeName=${node.name}`);
   const skipped: Exclusion[] = [];
+  const refused: Exclusion[] = [];
   const evictable: Pod[] = [];
   for (const pod of pods) {
-    const reason = Object.hasOwn(pod.annotations, mirrorPodAnnotation)
-      ? 'mirror pod'
-      : pod.controller?.kind === 'DaemonSet'
-        ? 'DaemonSet pod'
-        : pod.isTerminating
-          ? 'already terminating'
-          : undefined;
-    if (reason) skipped.push({ namespace: pod.namespace, name: pod.name, reason });
-    else evictable.push(pod);
+    const decision = decideDrain(pod, options);
+    if (decision.action === 'evict') evictable.push(pod);
+    else
+      (decision.action === 'skip' ? skipped : refused).push({
+        namespace: pod.namespace,
+        name: pod.name,
+        reason: decision.reason,
+      });
   }
   evictable.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`));
   const evictions = await Promise.all(evictable.map((pod) => describePod(pod, kubernetes)));
-  return { name: node.name, evictions, skipped };
+  return { name: node.name, evictions, skipped, ...(refused.length > 0 ? { refused } : {}) };
 }
 
 async function selectNodes(
@@ -217,10 +225,14 @@ async function selectNodes(
     random,
     (node) => node.name,
   );
+  const drainOptions = kind === 'nodeDrain' ? (spec as NodeDrainFaultSpec) : {};
   const nodes =
     kind === 'nodeDrain'
-      ? await Promise.all(picked.map((node) => planDrain(node, kubernetes)))
+      ? await Promise.all(picked.map((node) => planDrain(node, drainOptions, kubernetes)))
       : picked.map((node) => ({ name: node.name, evictions: [], skipped: [] }));
+  const refusals = nodes.flatMap((node: NodeTarget) =>
+    node.refused ? [describeRefusals(node.name, node.refused)] : [],
+  );
   return {
     fault: name,
     kind,
@@ -232,7 +244,7 @@ async function selectNodes(
     notes:
       listed.length === 0
         ? [`no node matches ${spec.selector}`]
-        : shortfall(amount, optedIn.kept.length, 'node'),
+        : [...shortfall(amount, optedIn.kept.length, 'node'), ...refusals],
   };
 }
 
@@ -279,12 +291,13 @@ async function selectProxy(
   };
 }
 
-function selectFault(
+// One fault's targets. A run repeating a fault passes a seed derived per repeat.
+export function selectFault(
   fault: FaultSpec,
   clients: SelectionClients,
   seed: number,
   optIn: OptInLabel | undefined,
-) {
+): Promise<FaultPlan> {
   const kind = faultKindOf(fault);
   switch (kind) {
     case 'podKill':

@@ -59,15 +59,15 @@ test('apiVersion other than v1alpha1', rejects, { edit: [['faultline.dev/v1alpha
 ]);
 
 test('a misspelt kind', rejects, { edit: [['kind: Experiment', 'kind: Experment']] }, [
-  '2:7: kind: unknown kind: expected one of "Experiment", found "Experment"; did you mean "Experiment"?',
+  '2:7: kind: unknown kind: expected one of "Experiment" or "Schedule", found "Experment"; did you mean "Experiment"?',
 ]);
 
 test('an unknown kind lists the known ones', rejects, { edit: [['kind: Experiment', 'kind: Pod']] }, [
-  '2:7: kind: unknown kind: expected one of "Experiment", found "Pod"',
+  '2:7: kind: unknown kind: expected one of "Experiment" or "Schedule", found "Pod"',
 ]);
 
 test('no kind', rejects, { edit: [['kind: Experiment\n', '']] }, [
-  '1:1: missing required field "kind" (one of Experiment)',
+  '1:1: missing required field "kind" (one of Experiment or Schedule)',
 ]);
 
 test('a name that is not a DNS label', rejects, { edit: [['name: base', 'name: Base_Name']] }, [
@@ -331,7 +331,7 @@ test('a file of comments only', rejects, { text: '# nothing yet\n' }, [
 ]);
 
 test('a list instead of a document', rejects, { text: '- a\n- b\n' }, [
-  '1:1: expected a document of kind Experiment (a mapping with apiVersion, kind, metadata and spec), found ["a", "b"]',
+  '1:1: expected a document of kind Experiment or Schedule (a mapping with apiVersion, kind, metadata and spec), found ["a", "b"]',
 ]);
 
 test('two documents in one file', rejects, { text: 'kind: Experiment\n---\nkind: Experiment\n' }, [

@@ -35,6 +35,7 @@ test('the shipped experiments are all there', (t) => {
   t.deepEqual(shipped.sort(), [
     'experiments/catalog-partition.yaml',
     'experiments/checkout-pod-kill.yaml',
+    'experiments/gameday.yaml',
     'experiments/storefront-survives-slow-catalog.yaml',
   ]);
 });
@@ -52,11 +53,16 @@ test('valid files: ok per file, warnings for unresolved variables, exit 0', asyn
     [
       'ok experiments/catalog-partition.yaml (4 warnings)\n',
       'ok experiments/checkout-pod-kill.yaml\n',
+      'ok experiments/gameday.yaml (1 warning)\n',
       'ok experiments/storefront-survives-slow-catalog.yaml (4 warnings)\n',
     ],
   );
-  t.is(err.length, 8);
-  t.true(err.every((line) => /^\S+\.yaml:\d+:\d+: warning: .*unresolved variable/.test(line)));
+  t.is(err.length, 9);
+  t.true(
+    err.every((line) =>
+      /^\S+\.yaml:\d+:\d+: warning: .*(unresolved variable|variable \S+ is not set)/.test(line),
+    ),
+  );
 });
 
 test('variables from the environment and --var silence the warnings', async (t) => {

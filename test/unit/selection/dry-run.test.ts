@@ -1,7 +1,11 @@
 import test from 'ava';
 import { AdapterError } from '../../../src/adapters/adapter-error.ts';
-import type { EvictionResult, KubernetesAdapter } from '../../../src/adapters/kubernetes.ts';
-import { cordonAnnotation, dryRunPlans } from '../../../src/selection/dry-run.ts';
+import {
+  cordonAnnotation,
+  type EvictionResult,
+  type KubernetesAdapter,
+} from '../../../src/adapters/kubernetes.ts';
+import { dryRunPlans } from '../../../src/selection/dry-run.ts';
 import type { FaultPlan } from '../../../src/selection/select-targets.ts';
 
 const owner = { kind: 'Deployment', name: 'checkout' };
@@ -16,8 +20,8 @@ const plans: FaultPlan[] = [
     gracePeriodSeconds: 10,
     running: 3,
     pods: [
-      { namespace: 'shop', name: 'a', node: 'n1', owner },
-      { namespace: 'shop', name: 'b', node: 'n2', owner },
+      { namespace: 'shop', name: 'a', uid: 'uid-a', node: 'n1', owner },
+      { namespace: 'shop', name: 'b', uid: 'uid-b', node: 'n2', owner },
     ],
     excluded: [],
     notes: [],
@@ -28,7 +32,13 @@ const plans: FaultPlan[] = [
     selector: 'pool=web',
     amount: { count: 1 },
     schedulable: 3,
-    nodes: [{ name: 'n1', evictions: [{ namespace: 'shop', name: 'a', node: 'n1', owner }], skipped: [] }],
+    nodes: [
+      {
+        name: 'n1',
+        evictions: [{ namespace: 'shop', name: 'a', uid: 'uid-a', node: 'n1', owner }],
+        skipped: [],
+      },
+    ],
     excluded: [],
     notes: [],
   },
@@ -59,7 +69,7 @@ function recordingClient(answers: { delete?: (name: string) => void; evict?: () 
     },
     async patchNode(name, patch, options) {
       requests.push(`patch ${name} ${JSON.stringify(patch)} dryRun=${options?.dryRun}`);
-      return { name, labels: {}, annotations: {}, isUnschedulable: true };
+      return { name, labels: {}, annotations: {}, isUnschedulable: true, resourceVersion: '1' };
     },
   };
   return { client, requests };

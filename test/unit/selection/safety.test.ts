@@ -11,6 +11,7 @@ import type { FaultPlan, NodePlan, PodKillPlan, PodTarget } from '../../../src/s
 const pod = (namespace: string, name: string): PodTarget => ({
   namespace,
   name,
+  uid: `uid-${name}`,
   node: 'node-a',
   owner: { kind: 'Deployment', name: 'checkout' },
 });

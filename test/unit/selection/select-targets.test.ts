@@ -26,12 +26,20 @@ function makePod(name: string, overrides: Partial<Pod> = {}): Pod {
     isTerminating: false,
     controller: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'checkout-abc' },
     usesEmptyDir: false,
+    isReady: true,
     ...overrides,
   };
 }
 
 function makeNode(name: string, overrides: Partial<Node> = {}): Node {
-  return { name, labels: { pool: 'web' }, annotations: {}, isUnschedulable: false, ...overrides };
+  return {
+    name,
+    labels: { pool: 'web' },
+    annotations: {},
+    isUnschedulable: false,
+    resourceVersion: '1',
+    ...overrides,
+  };
 }
 
 // An in-memory cluster: label selectors as the server applies them, spec.nodeName as the only field selector.
@@ -263,13 +271,52 @@ test('nodeDrain picks schedulable nodes and lists what it would evict, skipping 
   t.deepEqual(plan.notes, ['asks for 2 nodes, only 1 can be picked']);
   const [node] = plan.nodes;
   t.deepEqual(node?.evictions, [
-    { namespace: 'data', name: 'db-0', node: 'node-a', owner: { kind: 'StatefulSet', name: 'db' } },
-    { namespace: 'shop', name: 'web-1', node: 'node-a', owner: { kind: 'Deployment', name: 'checkout' } },
+    {
+      namespace: 'data',
+      name: 'db-0',
+      uid: 'uid-db-0',
+      node: 'node-a',
+      owner: { kind: 'StatefulSet', name: 'db' },
+    },
+    {
+      namespace: 'shop',
+      name: 'web-1',
+      uid: 'uid-web-1',
+      node: 'node-a',
+      owner: { kind: 'Deployment', name: 'checkout' },
+    },
   ]);
   t.deepEqual(
     node?.skipped.map((pod) => `${pod.name}: ${pod.reason}`),
     ['logger: DaemonSet pod', 'static: mirror pod', 'leaving: already terminating'],
   );
+});
+
+test('nodeDrain lists apart the pods that would make it fail: emptyDir data, no controller', async (t) => {
+  const pods = [
+    makePod('cache', { nodeName: 'node-a', usesEmptyDir: true }),
+    makePod('bare', { nodeName: 'node-a', controller: undefined }),
+    makePod('web-1', { nodeName: 'node-a' }),
+  ];
+  const strict = await planOne<NodePlan>(
+    { name: 'drain', nodeDrain: { selector: 'pool=web' } },
+    { nodes: [makeNode('node-a')], pods },
+  );
+  t.deepEqual(
+    strict.nodes[0]?.refused?.map((pod) => pod.name),
+    ['cache', 'bare'],
+  );
+  t.deepEqual(
+    strict.nodes[0]?.evictions.map((pod) => pod.name),
+    ['web-1'],
+  );
+  t.regex(strict.notes.join('\n'), /cannot drain node node-a: 2 pods block it: shop\/cache \(its emptyDir/);
+  const allowed = await planOne<NodePlan>(
+    { name: 'drain', nodeDrain: { selector: 'pool=web', deleteEmptyDirData: true, force: true } },
+    { nodes: [makeNode('node-a')], pods },
+  );
+  t.is(allowed.nodes[0]?.refused, undefined);
+  t.is(allowed.nodes[0]?.evictions.length, 3);
 });
 
 test('nodeCordon picks by percent and evicts nothing', async (t) => {

@@ -1,0 +1,40 @@
+// One run to the end, as `faultline run` and the schedule daemon both do it: the engine, then the
+// journal (redacted) and the reports rendered from it into reports/<run-id>/.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Journal } from '../src/engine/journal.ts';
+import { type RunOutcome, type RunRequest, runExperiment } from '../src/engine/run-experiment.ts';
+import { type WrittenReports, writeReports } from '../src/reporting/write-reports.ts';
+import type { Runtime } from '../src/runtime.ts';
+
+export type ExecuteRunRequest = RunRequest & {
+  /** reports/<run-id>: journal.json, report.md, report.html go here. */
+  reportDir: string;
+  /** Hides the experiment's secrets in everything written. */
+  redact: (text: string) => string;
+  junitFile?: string;
+};
+
+export type ExecutedRun = RunOutcome & {
+  journalFile: string;
+  /** Undefined when the reports could not be rendered (`reportError` says why; the journal is complete). */
+  reports?: WrittenReports;
+  reportError?: string;
+};
+
+export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): Promise<ExecutedRun> {
+  const outcome = await runExperiment(request, runtime);
+  mkdirSync(request.reportDir, { recursive: true });
+  const journalFile = join(request.reportDir, 'journal.json');
+  const journalText = request.redact(JSON.stringify(outcome.journal, null, 2));
+  writeFileSync(journalFile, journalText);
+  // The reports render from the journal as written (redacted); failing to render them loses no data.
+  try {
+    const reports = writeReports(JSON.parse(journalText) as Journal, request.reportDir, {
+      junitFile: request.junitFile,
+    });
+    return { ...outcome, journalFile, reports };
+  } catch (error) {
+    return { ...outcome, journalFile, reportError: (error as Error).message };
+  }
+}

@@ -1,0 +1,72 @@
+import { mapWithLimit } from '../concurrency/map-with-limit.ts';
+import type { FaultAction } from '../faults/fault-context.ts';
+import type { FaultLedger } from '../ledger/fault-ledger.ts';
+import type { JournalAction, JournalFault } from './journal.ts';
+
+export type InjectTarget = {
+  ledger: FaultLedger;
+  runId: string;
+  experiment: string;
+  /** The journal's record of the fault: actions are appended to it as their undo is written. */
+  fault: JournalFault;
+  round: number | undefined;
+  now: () => number;
+  signal?: AbortSignal;
+  /** Right after an action was injected (for its event and its follow-ups). */
+  onInjected: (action: FaultAction, recorded: JournalAction) => void;
+};
+
+const concurrency = 32;
+
+// Injects actions in their order, each only once its undo is in the ledger. A run of consecutive
+// `independent` actions (the pods of one kill, the nodes of one drain) goes at once, bounded, its
+// ledger entries written first with a single fsync. Stops starting new ones when the signal
+// aborts; throws the first failure once the actions already started have finished.
+export async function injectActions(actions: FaultAction[], target: InjectTarget): Promise<void> {
+  for (const batch of batchesOf(actions)) {
+    if (target.signal?.aborted) return;
+    const first = target.fault.actions.length;
+    const recorded = batch.map(
+      (action, index): JournalAction => ({
+        target: action.target,
+        undo: action.undo,
+        ledgerEntry: `${target.runId}/${target.fault.name}/${first + index}`,
+        ...(target.round === undefined ? {} : { round: target.round }),
+        ...(action.owner ? { owner: action.owner } : {}),
+      }),
+    );
+    target.ledger.openAll(
+      recorded.map((r) => ({
+        entry: r.ledgerEntry,
+        runId: target.runId,
+        experiment: target.experiment,
+        fault: target.fault.name,
+        undo: r.undo,
+      })),
+    );
+    target.fault.actions.push(...recorded);
+    const errors: unknown[] = [];
+    await mapWithLimit(batch, concurrency, async (action, index) => {
+      if (target.signal?.aborted || errors.length > 0) return;
+      try {
+        await action.inject();
+        const done = recorded[index] as JournalAction;
+        done.injectedAt = target.now();
+        target.onInjected(action, done);
+      } catch (error) {
+        errors.push(error);
+      }
+    });
+    if (errors.length > 0) throw errors[0];
+  }
+}
+
+function batchesOf(actions: FaultAction[]): FaultAction[][] {
+  const batches: FaultAction[][] = [];
+  for (const action of actions) {
+    const last = batches[batches.length - 1];
+    if (action.independent && last?.[0]?.independent) last.push(action);
+    else batches.push([action]);
+  }
+  return batches;
+}

@@ -1,0 +1,24 @@
+// docs/reference.md is generated from the schemas; it must match what the generator writes now.
+import { readFileSync } from 'node:fs';
+import test from 'ava';
+import { referenceFile, renderReference } from '../../../scripts/generate-reference.ts';
+
+test('docs/reference.md matches the schemas (run node scripts/generate-reference.ts after a change)', (t) => {
+  t.is(readFileSync(referenceFile, 'utf8'), renderReference());
+});
+
+test('the reference lists every fault kind and probe kind with its fields', (t) => {
+  const text = renderReference();
+  for (const path of [
+    'spec.faults[].toxiproxy.toxic',
+    'spec.faults[].partition.proxy',
+    'spec.faults[].podKill.gracePeriod',
+    'spec.faults[].nodeDrain.timeout',
+    'spec.faults[].nodeCordon.selector',
+    'spec.hypothesis.probes[].prometheus.query',
+    'spec.hypothesis.during.failAfter',
+    'spec.safety.maxPodsPercent',
+  ]) {
+    t.true(text.includes(`| \`${path}\` |`), path);
+  }
+});

@@ -1,0 +1,337 @@
+// podKill, nodeDrain and nodeCordon through the whole run contract, on virtual time against an
+// in-memory cluster whose Deployments replace deleted pods (Ready after a delay) and whose
+// PodDisruptionBudgets refuse evictions. The same faults against a real API server:
+// test/integration/kubernetes-faults.test.ts.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { cordonAnnotation } from '../../../src/adapters/kubernetes.ts';
+import type { JournalAction } from '../../../src/engine/journal.ts';
+import { runExperiment } from '../../../src/engine/run-experiment.ts';
+import type { Experiment, FaultSpec } from '../../../src/experiment/schema.ts';
+import { type FaultLedger, openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
+import type { Runtime } from '../../../src/runtime.ts';
+import { selectTargets } from '../../../src/selection/select-targets.ts';
+import { createMemoryKubernetes } from '../../helpers/memory-kubernetes.ts';
+import { createVirtualClock } from '../../helpers/virtual-clock.ts';
+
+const seed = 42;
+const runId = '20260101T000000Z-beef';
+
+// A cluster of three nodes and shop/checkout with 3 replicas whose replacements are Ready after 1.5 s.
+function setup() {
+  const clock = createVirtualClock();
+  const cluster = createMemoryKubernetes(clock);
+  for (const node of ['n1', 'n2', 'n3']) cluster.addNode(node);
+  cluster.addDeployment('shop', 'checkout', 3, { readyAfterMs: 1_500 });
+  const ledger = openFaultLedger(
+    join(mkdtempSync(join(tmpdir(), 'faultline-k8s-')), 'ledger.jsonl'),
+    clock.now,
+  );
+  // Ledger writes and API calls in one sequence, to show which came first.
+  const logged: FaultLedger = {
+    ...ledger,
+    openAll(entries) {
+      for (const entry of entries) cluster.calls.push(`ledger ${entry.undo.kind}`);
+      return ledger.openAll(entries);
+    },
+  };
+  const runtime: Runtime = {
+    clock,
+    random: () => 0.5,
+    ledger: logged,
+    toxiproxy: () => {
+      throw new Error('no Toxiproxy in this test');
+    },
+    kubernetes: () => cluster,
+    // The hypothesis: checkout's Ready pods at least `atLeast`, read from the memory cluster.
+    sampleProbe: async (probe) => {
+      const ready = cluster.readyCount('shop', 'checkout');
+      const ok = ready >= (probe.expect?.atLeast ?? 0);
+      return {
+        probe: probe.name,
+        at: clock.now(),
+        outcome: ok ? 'ok' : 'out-of-tolerance',
+        value: ready,
+        detail: `readyReplicas = ${ready}`,
+        durationMs: 0,
+        attempts: 1,
+      };
+    },
+  };
+  const run = (faults: FaultSpec[], spec: Partial<Experiment['spec']> = {}, atLeast = 1) => {
+    const experiment = experimentWith(faults, spec, atLeast);
+    return runExperiment(
+      { experiment, experimentSource: experiment, experimentFile: 'k.yaml', runId, seed },
+      runtime,
+    );
+  };
+  return { clock, cluster, ledger, run };
+}
+
+function experimentWith(faults: FaultSpec[], spec: Partial<Experiment['spec']>, atLeast: number): Experiment {
+  return {
+    apiVersion: 'faultline.dev/v1alpha1',
+    kind: 'Experiment',
+    metadata: { name: 'k8s-unit' },
+    spec: {
+      duration: '10s',
+      hypothesis: {
+        probes: [
+          {
+            name: 'checkout-ready',
+            kubernetes: {
+              kind: 'Deployment',
+              namespace: 'shop',
+              name: 'checkout',
+              field: 'status.readyReplicas',
+            },
+            expect: { atLeast },
+          },
+        ],
+        during: { every: '500ms', failAfter: 1 },
+      },
+      faults,
+      ...spec,
+    },
+  };
+}
+
+const killTwo: FaultSpec = {
+  name: 'kill-two',
+  podKill: { namespace: 'shop', selector: 'app=checkout', count: 2, gracePeriod: '0s' },
+  start: '1s',
+};
+const relative = (journal: { methodStartedAt?: number }, at: number | undefined) =>
+  at === undefined ? undefined : at - (journal.methodStartedAt ?? 0);
+
+test('podKill: 2 of 3 pods deleted at once (grace 0); each kill records its owner and time to Ready', async (t) => {
+  const { run, cluster } = setup();
+  const { journal, verdict } = await run([killTwo]);
+  t.is(verdict, 'held', journal.reason);
+  t.deepEqual(
+    cluster.calls.filter((c) => c.startsWith('delete')).map((c) => c.replace(/checkout-\w+/, 'checkout-*')),
+    ['delete shop/checkout-* grace=0', 'delete shop/checkout-* grace=0'],
+  );
+  const actions = journal.faults[0]?.actions ?? [];
+  t.is(actions.length, 2);
+  for (const action of actions) {
+    t.is(action.owner, 'Deployment/checkout');
+    t.is(relative(journal, action.injectedAt), 1_000);
+    t.is(action.effect?.outcome, 'ready');
+    const afterMs = action.effect?.afterMs ?? 0;
+    t.true(afterMs >= 1_500 && afterMs <= 1_575, `Ready 1.5 s after the kill, seen within 5 %: ${afterMs}`);
+    t.is(action.revert, 'already-gone');
+  }
+  t.is(journal.events.filter((e) => e.type === 'owner-ready').length, 1, 'told once per owner');
+  t.is(cluster.readyCount('shop', 'checkout'), 3);
+});
+
+test('podKill: the dip is seen by a hypothesis that wants all 3 Ready (failAfter 1)', async (t) => {
+  const { run } = setup();
+  const { journal, verdict } = await run([killTwo], {}, 3);
+  t.is(verdict, 'deviated');
+  t.regex(journal.reason ?? '', /checkout-ready deviated 1 times in a row: readyReplicas = 1/);
+  t.is(relative(journal, journal.firstDeviation?.at), 1_000);
+});
+
+test('podKill: the run kills exactly the pods `plan --seed` shows', async (t) => {
+  const { run, cluster } = setup();
+  const experiment = experimentWith([killTwo], {}, 1);
+  const planned = await selectTargets(
+    experiment,
+    { kubernetes: () => cluster, toxiproxy: () => ({}) as never },
+    seed,
+  );
+  const { journal } = await run([killTwo]);
+  const plannedPods = planned[0]?.kind === 'podKill' ? planned[0].pods.map((p) => `pod/shop/${p.name}`) : [];
+  t.deepEqual(
+    journal.faults[0]?.actions.map((a) => a.target),
+    plannedPods,
+  );
+});
+
+test('podKill with every: a round every 2 s over its duration, each recorded with its round', async (t) => {
+  const { run, cluster } = setup();
+  const fault: FaultSpec = {
+    name: 'monkey',
+    podKill: { namespace: 'shop', selector: 'app=checkout', count: 1, every: '2s' },
+    start: '1s',
+    duration: '5s',
+  };
+  const { journal, verdict } = await run([fault]);
+  t.is(verdict, 'held', journal.reason);
+  const [recorded] = journal.faults;
+  t.is(recorded?.everyMs, 2_000);
+  t.is(recorded?.rounds, 3);
+  t.deepEqual(
+    recorded?.actions.map((a) => [a.round, relative(journal, a.injectedAt)]),
+    [
+      [0, 1_000],
+      [1, 3_000],
+      [2, 5_000],
+    ],
+  );
+  t.is(cluster.calls.filter((c) => c.startsWith('delete')).length, 3);
+  t.true(recorded?.actions.every((a) => a.effect?.outcome === 'ready'));
+});
+
+test('podKill never picks a pod that is already terminating', async (t) => {
+  const { run, cluster } = setup();
+  const [leaving] = [...cluster.pods.values()];
+  if (leaving) leaving.isTerminating = true;
+  const { journal } = await run([{ ...killTwo, podKill: { ...killTwo.podKill, count: 3 } } as FaultSpec]);
+  const targets = journal.faults[0]?.actions.map((a) => a.target) ?? [];
+  t.is(targets.length, 2);
+  t.false(targets.includes(`pod/shop/${leaving?.name}`));
+});
+
+test('safety limits are enforced at run time: nothing is deleted, the verdict is error', async (t) => {
+  const { run, cluster, ledger } = setup();
+  const { journal, verdict } = await run([killTwo], { safety: { maxPodsPercent: 50 } });
+  t.is(verdict, 'error');
+  t.regex(journal.reason ?? '', /could not inject kill-two: safety: .*maxPodsPercent is 50/);
+  t.deepEqual(cluster.calls, []);
+  t.deepEqual(ledger.lines(), []);
+});
+
+const drainN1 = (extra: Partial<NonNullable<FaultSpec['nodeDrain']>> = {}): FaultSpec => ({
+  name: 'drain-n1',
+  nodeDrain: { selector: 'kubernetes.io/hostname=n1', ...extra },
+  start: '1s',
+});
+
+test('nodeDrain: ledger, then cordon, then evictions; DaemonSet and mirror pods stay; uncordoned on revert', async (t) => {
+  const { run, cluster } = setup();
+  cluster.addDeployment('shop', 'web', 2, { nodes: ['n1'], readyAfterMs: 100 });
+  cluster.deployments.get('shop/web')?.nodes.push('n2');
+  cluster.addPod({
+    namespace: 'kube-system',
+    name: 'logs',
+    nodeName: 'n1',
+    controller: { kind: 'DaemonSet', name: 'logs' },
+  });
+  cluster.addPod({
+    namespace: 'kube-system',
+    name: 'static',
+    nodeName: 'n1',
+    annotations: { 'kubernetes.io/config.mirror': 'x' },
+    controller: { kind: 'Node', name: 'n1' },
+  });
+  const evictable = [...cluster.pods.values()]
+    .filter((p) => p.nodeName === 'n1' && p.namespace === 'shop')
+    .map((p) => `shop/${p.name}`);
+  t.true(evictable.length >= 2);
+  const { journal, verdict } = await run([drainN1()]);
+  t.is(verdict, 'held', journal.reason);
+  const mutations = cluster.calls.filter((c) => !c.startsWith('evict'));
+  t.regex(mutations[0] ?? '', /^ledger node-cordoned$/);
+  t.regex(
+    mutations[1] ?? '',
+    new RegExp(`^patch node n1 .*"unschedulable":true.*"${cordonAnnotation}":"${runId}"`),
+  );
+  const [action] = journal.faults[0]?.actions ?? [];
+  t.is(action?.effect?.outcome, 'drained');
+  t.deepEqual(action?.effect?.evicted?.slice().sort(), evictable.sort());
+  t.deepEqual(
+    action?.effect?.skipped?.map((s) => `${s.pod}: ${s.reason}`),
+    ['kube-system/logs: DaemonSet pod', 'kube-system/static: mirror pod'],
+  );
+  t.deepEqual(
+    [...cluster.pods.values()].filter((p) => p.nodeName === 'n1').map((p) => p.name),
+    ['logs', 'static'],
+    'every evicted pod is gone from n1',
+  );
+  const n1 = await cluster.getNode('n1');
+  t.false(n1?.isUnschedulable);
+  t.is(n1?.annotations[cordonAnnotation], undefined);
+  t.is(action?.revert, 'reverted');
+});
+
+test('nodeDrain blocked by a PodDisruptionBudget: verdict error naming the budget, node uncordoned', async (t) => {
+  const { run, cluster, clock } = setup();
+  cluster.budgets.push({
+    namespace: 'shop',
+    name: 'checkout-pdb',
+    labels: { app: 'checkout' },
+    minAvailable: 3,
+  });
+  const started = clock.now();
+  const { journal, verdict } = await run([drainN1({ timeout: '4s' })]);
+  t.is(verdict, 'error');
+  t.regex(
+    journal.reason ?? '',
+    /^drain of node n1 blocked by PodDisruptionBudget shop\/checkout-pdb: The disruption budget checkout-pdb needs 3 healthy pods and has 3 currently \(gave up after the timeout of 4 s/,
+  );
+  const [action] = journal.faults[0]?.actions ?? [];
+  t.is(action?.effect?.outcome, 'blocked');
+  t.is(action?.effect?.podDisruptionBudget, 'shop/checkout-pdb');
+  const evictions = cluster.calls.filter((c) => c.startsWith('evict'));
+  t.true(evictions.length >= 4, `retried with backoff (${evictions.length} attempts)`);
+  t.true(evictions.length <= 8, `but not in a tight loop (${evictions.length} attempts)`);
+  t.is(relative(journal, journal.methodEndedAt), 5_000, 'the run stops as soon as the drain gives up');
+  t.true(clock.now() - started < 10_000);
+  const n1 = await cluster.getNode('n1');
+  t.false(n1?.isUnschedulable, 'uncordoned');
+  t.is(cluster.readyCount('shop', 'checkout'), 3, 'no checkout pod was evicted');
+});
+
+test('nodeDrain without a timeout: still blocked when the fault ends is an error too', async (t) => {
+  const { run, cluster } = setup();
+  cluster.budgets.push({
+    namespace: 'shop',
+    name: 'checkout-pdb',
+    labels: { app: 'checkout' },
+    minAvailable: 3,
+  });
+  const { journal, verdict } = await run([{ ...drainN1(), duration: '3s' }]);
+  t.is(verdict, 'error');
+  t.regex(journal.reason ?? '', /PodDisruptionBudget shop\/checkout-pdb.*the fault ended first/);
+});
+
+test('nodeDrain refuses emptyDir pods unless deleteEmptyDirData, before cordoning anything', async (t) => {
+  const refused = setup();
+  refused.cluster.addPod({
+    namespace: 'shop',
+    name: 'cache',
+    nodeName: 'n1',
+    usesEmptyDir: true,
+    controller: { kind: 'ReplicaSet', name: 'cache-rs' },
+  });
+  const { journal, verdict } = await refused.run([drainN1()]);
+  t.is(verdict, 'error');
+  t.regex(
+    journal.reason ?? '',
+    /cannot drain node n1: 1 pod blocks it: shop\/cache \(its emptyDir data would be lost/,
+  );
+  t.deepEqual(refused.cluster.calls, [], 'nothing cordoned, nothing evicted');
+
+  const allowed = setup();
+  allowed.cluster.addPod({
+    namespace: 'shop',
+    name: 'cache',
+    nodeName: 'n1',
+    usesEmptyDir: true,
+    controller: { kind: 'ReplicaSet', name: 'cache-rs' },
+  });
+  const second = await allowed.run([drainN1({ deleteEmptyDirData: true })]);
+  t.is(second.verdict, 'held', second.journal.reason);
+  t.true(second.journal.faults[0]?.actions[0]?.effect?.evicted?.includes('shop/cache'));
+});
+
+test('nodeCordon: an already unschedulable node is neither picked nor uncordoned', async (t) => {
+  const { run, cluster } = setup();
+  cluster.addNode('n0', { isUnschedulable: true });
+  const { journal, verdict } = await run([
+    { name: 'cordon-all', nodeCordon: { selector: 'pool=web', percent: 100 } },
+  ]);
+  t.is(verdict, 'held', journal.reason);
+  t.deepEqual(journal.faults[0]?.actions.map((a: JournalAction) => a.target).sort(), [
+    'node/n1',
+    'node/n2',
+    'node/n3',
+  ]);
+  t.true((await cluster.getNode('n0'))?.isUnschedulable, 'n0 stays cordoned');
+  for (const name of ['n1', 'n2', 'n3']) t.false((await cluster.getNode(name))?.isUnschedulable);
+});
