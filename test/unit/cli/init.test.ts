@@ -12,7 +12,11 @@ test('init writes a starter experiment and schedule that validate; a second init
   t.is(first.exitCode, 0, first.stderr);
   t.regex(readFileSync(join(dir, 'experiment.yaml'), 'utf8'), /^kind: Experiment$/m);
   t.regex(readFileSync(join(dir, 'schedule.yaml'), 'utf8'), /^kind: Schedule$/m);
-  const validated = await runFaultline(['validate', join(dir, 'experiment.yaml'), join(dir, 'schedule.yaml')]);
+  const validated = await runFaultline([
+    'validate',
+    join(dir, 'experiment.yaml'),
+    join(dir, 'schedule.yaml'),
+  ]);
   t.is(validated.exitCode, 0, validated.stderr);
   t.notRegex(validated.stderr, /warning|error/, 'the starters need no variables from the environment');
   const again = await runFaultline(['init', dir]);
