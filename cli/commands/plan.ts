@@ -41,7 +41,12 @@ export type PlanReport = {
 };
 
 export async function runPlan(file: string, options: PlanOptions, io: PlanIo): Promise<number> {
-  const loaded = await loadExperiment(file, { vars: options.vars, env: io.env, unresolved: 'error' });
+  const loaded = await loadExperiment(file, {
+    vars: options.vars,
+    env: io.env,
+    unresolved: 'error',
+    kinds: ['Experiment'],
+  });
   const redact = loaded.redact;
   for (const diagnostic of loaded.diagnostics) io.writeErr(redact(formatDiagnostic(diagnostic)));
   const experiment = loaded.experiment;
