@@ -6,23 +6,15 @@
 // Each run gets its own proxy in front of the catalog, so the shared `catalog` proxy is untouched. Usage: npm run bench:engine [-- --runs 20]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Journal } from '../src/engine/journal.ts';
+import { freePort } from '../test/helpers/free-port.ts';
 import { loadSandboxEnv, projectRoot } from '../test/helpers/sandbox-env.ts';
 
 const env = loadSandboxEnv();
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
 const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 function experiment(name: string, port: number, duration: string, every: string, start: string): string {
   const file = join(dir, `${name}.yaml`);

@@ -11,13 +11,13 @@
 // such as playwright-core, whose protocol version would also have to follow Debian's Chromium.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -25,14 +25,6 @@ const chromiumPath = '/usr/bin/chromium';
 const sandbox = loadSandboxEnv();
 const dir = mkdtempSync(join(tmpdir(), 'faultline-report-html-'));
 const artifacts = join(projectRoot, '.testenv', 'test-results', 'artifacts');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 type Cdp = {
   send<T = Record<string, unknown>>(method: string, params?: Record<string, unknown>): Promise<T>;

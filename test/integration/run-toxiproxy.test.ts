@@ -3,7 +3,6 @@
 // the sample shop (catalog, resilient and fragile storefronts) and Prometheus.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +10,7 @@ import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -221,14 +221,6 @@ test.serial(
     await assertToxiproxyClean(t);
   },
 );
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 function startToxiproxy(port: number): ChildProcess {
   return spawn('toxiproxy-server', ['-host', '127.0.0.1', '-port', String(port)], {

@@ -6,12 +6,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import test, { type ExecutionContext } from 'ava';
 import { type FaultlineProcess, startFaultline } from '../helpers/faultline-process.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { runProcess } from '../helpers/run-process.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -23,14 +23,6 @@ const fireEveryMs = 5_000;
 
 type LogLine = { time: string; level: string; message: string; [field: string]: unknown };
 type Daemon = FaultlineProcess & { name: string; lines(): LogLine[]; port(): number };
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 
 const kubectl = (...args: string[]) =>
   runProcess('kubectl', args, { env: { ...process.env, ...sandbox }, timeoutMs: 60_000 });
