@@ -1,0 +1,30 @@
+// `npm run demo` (scripts/demo.sh) as the README gives it, with the sandbox already up so the demo
+// leaves it up. Needs: the whole sandbox (Toxiproxy, the shop, Prometheus, the Kubernetes control plane).
+import { existsSync, readdirSync } from 'node:fs';
+import test from 'ava';
+import { runProcess } from '../helpers/run-process.ts';
+import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
+
+test.serial('the demo game day exits 0, prints the summary table and report paths that exist', async (t) => {
+  const sandbox = loadSandboxEnv();
+  const result = await runProcess('npm', ['run', 'demo'], {
+    cwd: projectRoot,
+    env: { ...process.env, PATH: sandbox.PATH, NO_COLOR: '1' },
+    timeoutMs: 300_000,
+  });
+  t.is(result.exitCode, 0, result.stderr.slice(-3000) + result.stdout.slice(-3000));
+  const table = result.stdout.split('Game day summary')[1] ?? '';
+  t.regex(table, /experiment\s+verdict\s+time to detect\s+time to revert/);
+  const experiments = readdirSync(`${projectRoot}experiments/demo`).filter((f) => f.endsWith('.yaml'));
+  const rows = table.split('\n').filter((line) => /\s(held|deviated)\s/.test(line));
+  t.is(rows.length, experiments.length, table);
+  t.true(
+    rows.some((row) => /\sdeviated\s+\d/.test(row)),
+    'the fragile storefront deviates, with a time to detect',
+  );
+  const reports = [...result.stdout.matchAll(/^ {2}(\S+report\.html)$/gm)].map((m) => m[1] ?? '');
+  t.is(reports.length, experiments.length);
+  for (const report of reports) t.true(existsSync(report), report);
+  const status = await runProcess('bash', [`${projectRoot}scripts/testenv.sh`, 'status']);
+  t.is(status.exitCode, 0, 'the demo leaves a sandbox it did not start up');
+});
