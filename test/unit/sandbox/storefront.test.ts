@@ -294,7 +294,8 @@ test('unknown paths answer 404 on both services', async (t) => {
 test('circuit breaker: opens after 5 failed calls, stops calling, and closes after a successful trial', async (t) => {
   const fake = await startFakeCatalog(0);
   fake.setStatus(500);
-  const storefront = await startStorefront('resilient', fake.url);
+  // A generous catalog timeout: on a loaded machine a fast 500 must not turn into a timeout.
+  const storefront = await startStorefront('resilient', fake.url, ['--catalog-timeout-ms', '3000']);
   const calls = async (outcome: string) =>
     readMetric(await scrape(storefront), 'shop_catalog_calls_total', { service: 'storefront', outcome });
 
