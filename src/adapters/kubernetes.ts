@@ -16,12 +16,13 @@ import {
   PolicyV1Api,
   ServerConfiguration,
   setHeaderMiddleware,
-  type V1LabelSelector,
   type V1Node,
   type V1Pod,
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
 import { AdapterError, type AdapterFailure, isNetworkFailure, withTimeout } from './adapter-error.ts';
+import { formatLabelSelector, workloadReaders } from './kubernetes-workloads.ts';
+import { reuseConnections } from './reuse-connections.ts';
 
 export type OwnerRef = { apiVersion?: string; kind: string; name: string };
 
@@ -168,7 +169,7 @@ export function loadKubeConfig(options: { kubeconfig?: string; context?: string 
   }
   if (!config.getCurrentCluster())
     throw new AdapterError(service, 'invalid', 'the current context names no cluster');
-  return config;
+  return reuseConnections(config);
 }
 
 export type KubernetesConnection = {
@@ -199,14 +200,17 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const replicaSetOwners = new Map<string, Promise<OwnerRef | undefined>>();
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
-  const listAllPages = async <T>(
+  // Each page is turned into Faultline's small types as it arrives, so the client's heavy models
+  // of one page can be collected before the next: 10 000 pods are not all held as V1Pod at once.
+  const listAllPages = async <T, R>(
     list: (token: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
+    map: (item: T) => R,
   ) => {
-    const items: T[] = [];
+    const items: R[] = [];
     let token: string | undefined;
     do {
       const page = await list(token);
-      items.push(...page.items);
+      for (const item of page.items) items.push(map(item));
       token = page.metadata?._continue || undefined;
     } while (token);
     return items;
@@ -231,23 +235,22 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   return {
     async listPods(namespace, labelSelector, fieldSelector) {
       const where = namespace ? `in namespace ${namespace}` : 'in all namespaces';
-      const pods = await call(`list pods ${where}`, () =>
+      return call(`list pods ${where}`, () =>
         listAllPages((token) => {
           const query = { labelSelector, fieldSelector, limit: pageSize, _continue: token };
           return namespace
             ? core.listNamespacedPod({ namespace, ...query })
             : core.listPodForAllNamespaces(query);
-        }),
+        }, toPod),
       );
-      return pods.map(toPod);
     },
     async listNodes(labelSelector, fieldSelector) {
-      const nodes = await call('list nodes', () =>
-        listAllPages((token) =>
-          core.listNode({ labelSelector, fieldSelector, limit: pageSize, _continue: token }),
+      return call('list nodes', () =>
+        listAllPages(
+          (token) => core.listNode({ labelSelector, fieldSelector, limit: pageSize, _continue: token }),
+          toNode,
         ),
       );
-      return nodes.map(toNode);
     },
     async getNode(name) {
       try {
@@ -265,23 +268,24 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
     },
     async listObjects(query) {
       const apiVersion = apiVersionOf(query);
-      const items = await call(`list ${query.kind}`, () =>
-        listAllPages((token) =>
-          objects.list(
-            apiVersion,
-            query.kind,
-            query.namespace,
-            undefined,
-            undefined,
-            undefined,
-            undefined,
-            query.labelSelector,
-            pageSize,
-            token,
-          ),
+      return call(`list ${query.kind}`, () =>
+        listAllPages(
+          (token) =>
+            objects.list(
+              apiVersion,
+              query.kind,
+              query.namespace,
+              undefined,
+              undefined,
+              undefined,
+              undefined,
+              query.labelSelector,
+              pageSize,
+              token,
+            ),
+          (item) => toPlainObject({ ...item, apiVersion, kind: query.kind }),
         ),
       );
-      return items.map((item) => toPlainObject({ ...item, apiVersion, kind: query.kind }));
     },
     async deletePod(namespace, name, options) {
       await call(`delete pod ${namespace}/${name}`, () =>
@@ -332,12 +336,13 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
       return toNode(node);
     },
     async listPodDisruptionBudgets(namespace) {
-      const budgets = await call(`list PodDisruptionBudgets in namespace ${namespace}`, () =>
-        listAllPages((token) =>
-          policy.listNamespacedPodDisruptionBudget({ namespace, limit: pageSize, _continue: token }),
+      return call(`list PodDisruptionBudgets in namespace ${namespace}`, () =>
+        listAllPages(
+          (token) =>
+            policy.listNamespacedPodDisruptionBudget({ namespace, limit: pageSize, _continue: token }),
+          toPodDisruptionBudget,
         ),
       );
-      return budgets.map(toPodDisruptionBudget);
     },
     async resolveOwner(pod) {
       const owner = pod.controller;
@@ -355,45 +360,6 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         throw error;
       }
     },
-  };
-}
-
-type WorkloadReader = (apps: AppsV1Api, namespace: string, name: string) => Promise<Workload>;
-
-const workloadReaders: Record<string, WorkloadReader> = {
-  Deployment: async (apps, namespace, name) => {
-    const object = await apps.readNamespacedDeployment({ namespace, name });
-    return toWorkload('Deployment', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
-  },
-  ReplicaSet: async (apps, namespace, name) => {
-    const object = await apps.readNamespacedReplicaSet({ namespace, name });
-    return toWorkload('ReplicaSet', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
-  },
-  StatefulSet: async (apps, namespace, name) => {
-    const object = await apps.readNamespacedStatefulSet({ namespace, name });
-    return toWorkload('StatefulSet', name, object.spec?.replicas, object.status?.readyReplicas, object.spec);
-  },
-  DaemonSet: async (apps, namespace, name) => {
-    const object = await apps.readNamespacedDaemonSet({ namespace, name });
-    const status = object.status;
-    return toWorkload('DaemonSet', name, status?.desiredNumberScheduled, status?.numberReady, object.spec);
-  },
-};
-
-// spec.replicas defaults to 1 and a missing ready count is 0, as the API server omits zeros.
-function toWorkload(
-  kind: string,
-  name: string,
-  desired: number | undefined,
-  ready: number | undefined,
-  spec: { selector?: V1LabelSelector } | undefined,
-): Workload {
-  return {
-    kind,
-    name,
-    desired: desired ?? 1,
-    ready: ready ?? 0,
-    selector: formatLabelSelector(spec?.selector),
   };
 }
 
@@ -540,17 +506,4 @@ function toPodDisruptionBudget(budget: V1PodDisruptionBudget): PodDisruptionBudg
     selector: formatLabelSelector(budget.spec?.selector),
     disruptionsAllowed: budget.status?.disruptionsAllowed ?? 0,
   };
-}
-
-// A LabelSelector object in the text syntax; the operators map one to one.
-function formatLabelSelector(selector: V1LabelSelector | undefined): string | undefined {
-  if (!selector) return undefined;
-  const parts = Object.entries(selector.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
-  for (const { key, operator, values = [] } of selector.matchExpressions ?? []) {
-    if (operator === 'In') parts.push(`${key} in (${values.join(',')})`);
-    else if (operator === 'NotIn') parts.push(`${key} notin (${values.join(',')})`);
-    else if (operator === 'Exists') parts.push(key);
-    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
-  }
-  return parts.join(',');
 }

@@ -75,3 +75,19 @@ export function createFollowUps(options: {
     stopObservations: () => stop(observations),
   };
 }
+
+const eventTypes: Record<ActionEffect['outcome'], string> = {
+  ready: 'owner-ready',
+  'not-ready': 'owner-not-ready',
+  'not-measured': 'not-measured',
+  drained: 'drained',
+  blocked: 'drain-blocked',
+  failed: 'drain-failed',
+  stopped: 'drain-stopped',
+};
+
+// The journal event telling an effect: "kill: Deployment/checkout fully Ready again (3/3 Ready) (812 ms after the inject)".
+export function describeEffect(fault: string, effect: ActionEffect): { type: string; message: string } {
+  const after = effect.afterMs === undefined ? '' : ` (${effect.afterMs} ms after the inject)`;
+  return { type: eventTypes[effect.outcome], message: `${fault}: ${effect.detail}${after}` };
+}

@@ -7,7 +7,7 @@ import { recoverFaults } from '../ledger/recover.ts';
 import { revertWithRetry } from '../ledger/revert-with-retry.ts';
 import { probeKindOf } from '../probes/probe-kind.ts';
 import type { Runtime } from '../runtime.ts';
-import { createFollowUps } from './follow-ups.ts';
+import { createFollowUps, describeEffect } from './follow-ups.ts';
 import { injectActions } from './inject-actions.ts';
 import type { Journal, JournalAction, JournalEvent, JournalFault, JournalSample } from './journal.ts';
 import { nextRoundAt, planTimeline, type TimelineItem } from './timeline.ts';
@@ -383,8 +383,8 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     const key = `${fault}/${recorded.round ?? 0}/${effect.detail}`;
     if (toldEffects.has(key)) return;
     toldEffects.add(key);
-    const after = effect.afterMs === undefined ? '' : ` (${effect.afterMs} ms after the inject)`;
-    emit(effectEventTypes[effect.outcome], `${fault}: ${effect.detail}${after}`, { fault });
+    const told = describeEffect(fault, effect);
+    emit(told.type, told.message, { fault });
   }
 
   // Sleeps until the next thing on the timeline, or less when a follow-up stops the run.
@@ -411,16 +411,6 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     return { journal, verdict: result.verdict, revertFailed: revertFailedNow };
   }
 }
-
-const effectEventTypes: Record<ActionEffect['outcome'], string> = {
-  ready: 'owner-ready',
-  'not-ready': 'owner-not-ready',
-  'not-measured': 'not-measured',
-  drained: 'drained',
-  blocked: 'drain-blocked',
-  failed: 'drain-failed',
-  stopped: 'drain-stopped',
-};
 
 function abortReason(signal: AbortSignal): string {
   const reason = signal.reason;

@@ -9,7 +9,7 @@ import type { ActionEffect } from './fault-context.ts';
 export type OwnerReadiness = Omit<ActionEffect, 'afterMs'> & { readyAt?: number };
 
 // Polls often at first and less as the wait grows: the time to Ready is known to within 5 %.
-const minPollMs = 50;
+const minPollMs = 100;
 const maxPollMs = 1_000;
 
 export async function waitForOwnerReady(request: {
@@ -30,9 +30,11 @@ export async function waitForOwnerReady(request: {
   let seen = '';
   for (;;) {
     try {
+      // The owner's status first (one small read); its pods only once the status says Ready.
       const state = await limit(async () => {
         const workload = await kubernetes.readWorkload(namespace, owner);
         if (!workload || workload.selector === undefined) return undefined;
+        if (workload.ready < workload.desired) return { workload, ready: workload.ready };
         const pods = await kubernetes.listPods(namespace, workload.selector);
         const ready = pods.filter((p) => p.isReady && !p.isTerminating && !request.killed.has(p.uid)).length;
         return { workload, ready };

@@ -25,27 +25,39 @@ export async function preparePodKill(
   const kubernetes = context.kubernetes();
   const gracePeriodSeconds = plan.gracePeriodSeconds;
   const killedAt = new Map<string, number>();
-  const watches = new Map<string, Promise<OwnerReadiness>>();
   const limit = createLimiter(ownersReadAtOnce);
   const ownerKey = (pod: PodTarget) => pod.owner && `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`;
-  const killedOf = (key: string) => new Set(plan.pods.filter((p) => ownerKey(p) === key).map((p) => p.uid));
+  const podsOf = (key: string) => plan.pods.filter((p) => ownerKey(p) === key);
+  const watches = new Map<string, { left: number; begin: () => void; result: Promise<OwnerReadiness> }>();
 
+  // One watch per owner, begun once every pod of that owner in this round has been killed (a
+  // kill of 1 000 pods takes a while; polling owners meanwhile only slows the deletions down).
   const watch = (pod: PodTarget, owner: OwnerRef, key: string, signal: AbortSignal) => {
-    let pending = watches.get(key);
-    if (!pending) {
-      const killed = killedOf(key);
-      pending = waitForOwnerReady({
-        kubernetes,
-        clock: context.clock,
-        namespace: pod.namespace,
-        owner,
-        killed,
-        signal,
-        limit,
+    let entry = watches.get(key);
+    if (!entry) {
+      let begin = () => {};
+      const begun = new Promise<void>((resolve) => {
+        begin = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
       });
-      watches.set(key, pending);
+      const killed = new Set(podsOf(key).map((p) => p.uid));
+      const result = begun.then(() =>
+        waitForOwnerReady({
+          kubernetes,
+          clock: context.clock,
+          namespace: pod.namespace,
+          owner,
+          killed,
+          signal,
+          limit,
+        }),
+      );
+      entry = { left: killed.size, begin, result };
+      watches.set(key, entry);
     }
-    return pending;
+    entry.left -= 1;
+    if (entry.left <= 0) entry.begin();
+    return entry.result;
   };
 
   return plan.pods.map((pod): FaultAction => {
