@@ -1,17 +1,18 @@
 import { parseDuration } from '../experiment/duration.ts';
-import type { Experiment, ProbeSpec } from '../experiment/schema.ts';
+import type { Experiment } from '../experiment/schema.ts';
 import type { ActionEffect } from '../faults/fault-context.ts';
 import { faultKindOf, prepareFault } from '../faults/prepare-fault.ts';
 import { describeUndo } from '../faults/undo-record.ts';
+import { judgeSamples } from '../hypothesis/judge-samples.ts';
 import { recoverFaults } from '../ledger/recover.ts';
-import { revertWithRetry } from '../ledger/revert-with-retry.ts';
-import { probeKindOf } from '../probes/probe-kind.ts';
 import type { Runtime } from '../runtime.ts';
 import { createFollowUps, describeEffect } from './follow-ups.ts';
 import { injectActions } from './inject-actions.ts';
 import type { Journal, JournalAction, JournalEvent, JournalFault, JournalSample } from './journal.ts';
+import { revertFault } from './revert-fault.ts';
+import { createRunContext } from './run-context.ts';
 import { nextRoundAt, planTimeline, type TimelineItem } from './timeline.ts';
-import type { Phase, Verdict } from './verdict.ts';
+import type { Verdict } from './verdict.ts';
 
 export type RunRequest = {
   experiment: Experiment;
@@ -41,66 +42,9 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   const { experiment, runId } = request;
   const { clock } = runtime;
   const spec = experiment.spec;
-  const durationMs = parseDuration(spec.duration);
-  const everyMs = spec.hypothesis.during
-    ? parseDuration(spec.hypothesis.during.every)
-    : Math.max(1_000, durationMs / 10);
-  const failAfter = spec.hypothesis.during?.failAfter ?? 1;
-  const recoveryMs = spec.recovery ? parseDuration(spec.recovery) : 0;
-  const revertTimeoutMs = request.revertTimeoutMs ?? 60_000;
-  const probeEntries = (role: JournalSample['role'], probes: ProbeSpec[] | undefined) =>
-    (probes ?? []).map((p) => ({ name: p.name, role, kind: probeKindOf(p), expect: p.expect }));
-  const journal: Journal = {
-    journalVersion: 1,
-    runId,
-    experimentFile: request.experimentFile,
-    experiment: request.experimentSource,
-    seed: request.seed,
-    startedAt: clock.now(),
-    settings: { durationMs, everyMs, failAfter, recoveryMs, revertTimeoutMs },
-    probes: [
-      ...probeEntries('hypothesis', spec.hypothesis.probes),
-      ...probeEntries('abort', spec.abortWhen),
-      ...probeEntries('rollback', spec.rollbacks),
-      ...(spec.steps ?? []).map((step) => ({
-        name: step.name,
-        role: 'step' as const,
-        kind: probeKindOf(step),
-        expect: step.expect,
-        atMs: parseDuration(step.at),
-      })),
-    ],
-    faults: [],
-    events: [],
-    samples: [],
-    ledger: { file: runtime.ledger.file, leftBehind: [] },
-  };
-  let phase: Phase = 'recover';
-  const emit = (type: string, message: string, extra: Partial<JournalEvent> = {}) => {
-    const event: JournalEvent = { at: clock.now(), phase, type, message, ...extra };
-    journal.events.push(event);
-    request.onEvent?.(event, journal);
-  };
-  const probeContext = { clock, kubernetes: runtime.kubernetes, signal: request.signal };
-  const sampleAll = async (probes: ProbeSpec[], role: JournalSample['role']) => {
-    const samples = await Promise.all(probes.map((p) => runtime.sampleProbe(p, probeContext)));
-    return samples.map((s) => {
-      const recorded: JournalSample = { ...s, phase, role };
-      journal.samples.push(recorded);
-      request.onSample?.(recorded);
-      return recorded;
-    });
-  };
-  const faultContext = {
-    runId,
-    clock,
-    toxiproxy: runtime.toxiproxy,
-    kubernetes: runtime.kubernetes,
-    random: runtime.random,
-    signal: request.signal,
-    seed: request.seed,
-    safety: spec.safety,
-  };
+  const run = createRunContext(request, runtime);
+  const { journal, emit, sampleAll, faultContext } = run;
+  const { durationMs, everyMs, failAfter, recoveryMs, revertTimeoutMs } = journal.settings;
 
   // Recover: orphans of earlier runs that died (ledger entries, marks) before touching anything.
   emit('phase', 'recovering faults left by earlier runs');
@@ -124,7 +68,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   }
 
   // Steady state before: every probe within tolerance, or nothing is injected.
-  phase = 'steady-state-before';
+  run.phase = 'steady-state-before';
   emit('phase', 'checking the steady-state hypothesis before injecting anything');
   const before = await sampleAll(spec.hypothesis.probes, 'hypothesis');
   if (request.signal?.aborted)
@@ -144,7 +88,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   emit('steady-state-met', `all ${before.length} probes within tolerance`);
 
   // Method: faults on their timeline, the hypothesis and abort conditions sampled every `everyMs`.
-  phase = 'method';
+  run.phase = 'method';
   const timeline = planTimeline(spec.faults, durationMs);
   const injected = new Map<string, { fault: JournalFault; reverted: boolean }>();
   // Rounds done and when the next is due (undefined: none); a fault without `every` has one round.
@@ -191,7 +135,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
       if (!record || record.reverted || item.endMs === undefined || item.endMs > elapsed) continue;
       record.reverted = true;
       await followUps.stopSettles(item.fault.name);
-      await revertFault(record.fault, 'its duration ended');
+      await revertFaultOnce(record.fault, 'its duration ended');
     }
     const dueSteps = steps.filter((s) => !s.done && s.atMs <= elapsed);
     for (const due of dueSteps) due.done = true;
@@ -207,27 +151,23 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
         sampleAll(spec.hypothesis.probes, 'hypothesis'),
         sampleAll(spec.abortWhen ?? [], 'abort'),
       ]);
+      const judged = judgeSamples(hypothesis, aborts, failures, failAfter);
       for (const s of aborts.filter((a) => a.outcome !== 'ok')) {
         emit('abort-condition', `${s.probe}: ${s.outcome}: ${s.detail}`, { probe: s.probe });
+      }
+      if (judged.abortedBy) {
+        const s = judged.abortedBy;
         stop ??= { verdict: 'aborted', reason: `abort condition ${s.probe} (${s.outcome}: ${s.detail})` };
       }
-      for (const s of hypothesis) {
-        if (s.outcome === 'ok') {
-          failures.set(s.probe, 0);
-          continue;
-        }
-        const count = (failures.get(s.probe) ?? 0) + 1;
-        failures.set(s.probe, count);
+      for (const { sample: s, inARow } of judged.failed) {
         journal.firstDeviation ??= { probe: s.probe, at: s.at + s.durationMs, detail: s.detail };
-        emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail} (${count} of ${failAfter} in a row)`, {
+        emit('probe-failed', `${s.probe}: ${s.outcome}: ${s.detail} (${inARow} of ${failAfter} in a row)`, {
           probe: s.probe,
         });
-        if (count >= failAfter) {
-          stop ??= {
-            verdict: 'deviated',
-            reason: `${s.probe} deviated ${count} times in a row: ${s.detail}`,
-          };
-        }
+      }
+      if (judged.deviated) {
+        const { sample: s, inARow } = judged.deviated;
+        stop ??= { verdict: 'deviated', reason: `${s.probe} deviated ${inARow} times in a row: ${s.detail}` };
       }
     }
     const now = clock.now() - methodStart;
@@ -248,25 +188,27 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   emit('phase', stop ? `method stopped: ${stop.reason}` : 'method finished');
 
   // Revert: every fault this run injected, whatever happened, all at once.
-  phase = 'revert';
+  run.phase = 'revert';
   const pending = [...injected.values()].filter((r) => !r.reverted);
   for (const r of pending) r.reverted = true;
-  await Promise.all(pending.map((r) => revertFault(r.fault, stop ? 'the run stopped' : 'the method ended')));
+  await Promise.all(
+    pending.map((r) => revertFaultOnce(r.fault, stop ? 'the run stopped' : 'the method ended')),
+  );
   const revertFailed = journal.faults.some((f) => f.actions.some((a) => a.revert === 'failed'));
 
   const aborted = stop?.verdict === 'aborted' || request.signal?.aborted;
   if (spec.rollbacks?.length) {
-    phase = 'rollbacks';
+    run.phase = 'rollbacks';
     emit('phase', `running ${spec.rollbacks.length} rollbacks`);
     await sampleAll(spec.rollbacks, 'rollback');
   }
   if (!aborted && stop?.verdict !== 'error') {
     if (recoveryMs > 0) {
-      phase = 'recovery';
+      run.phase = 'recovery';
       emit('phase', `waiting ${spec.recovery} for the system to recover`);
       await clock.sleep(recoveryMs, request.signal);
     }
-    phase = 'steady-state-after';
+    run.phase = 'steady-state-after';
     emit('phase', 'checking the steady-state hypothesis after the faults');
     const after = await sampleAll(spec.hypothesis.probes, 'hypothesis');
     const failedAfter = after.filter((s) => s.outcome !== 'ok');
@@ -289,50 +231,9 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     revertFailed,
   );
 
-  async function revertFault(fault: JournalFault, why: string) {
+  async function revertFaultOnce(fault: JournalFault, why: string) {
+    await revertFault(fault, why, run, runtime.ledger);
     const record = injected.get(fault.name);
-    const actions = [...fault.actions].reverse();
-    await Promise.all(
-      actions.map(async (action) => {
-        if (action.revert) return;
-        emit('reverting', `${fault.name}: ${describeUndo(action.undo)} (${why})`, { fault: fault.name });
-        const report = await revertWithRetry(action.undo, faultContext, {
-          timeoutMs: revertTimeoutMs,
-          onRetry: (attempt, error, nextInMs) =>
-            emit(
-              'revert-retry',
-              `${fault.name}: attempt ${attempt} failed (${error}); retrying in ${nextInMs} ms`,
-              {
-                fault: fault.name,
-              },
-            ),
-        });
-        action.revertAttempts = report.attempts;
-        action.revertedAt = clock.now();
-        if (report.ok) {
-          action.revert = report.outcome;
-          runtime.ledger.close(action.ledgerEntry, report.outcome);
-          emit('reverted', `${fault.name}: ${describeUndo(action.undo)}: ${report.outcome}`, {
-            fault: fault.name,
-          });
-        } else {
-          action.revert = 'failed';
-          action.error = report.lastError;
-          journal.ledger.leftBehind.push({
-            entry: action.ledgerEntry,
-            description: describeUndo(action.undo),
-            error: report.lastError,
-          });
-          emit(
-            'revert-failed',
-            `${fault.name}: ${describeUndo(action.undo)} is LEFT IN PLACE: ${report.lastError}`,
-            {
-              fault: fault.name,
-            },
-          );
-        }
-      }),
-    );
     if (record) record.reverted = true;
   }
 
@@ -403,7 +304,7 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   }
 
   function finish(result: Stop, revertFailedNow: boolean): RunOutcome {
-    phase = 'done';
+    run.phase = 'done';
     journal.verdict = result.verdict;
     journal.reason = result.reason;
     journal.endedAt = clock.now();
