@@ -2,7 +2,6 @@
 // read, create, and replace with the resourceVersion read (optimistic concurrency: a stale one
 // is a 409, AdapterError 'conflict'). Times are epoch milliseconds above this file.
 import {
-  ApiException,
   CoordinationV1Api,
   createConfiguration,
   ServerConfiguration,
@@ -10,8 +9,9 @@ import {
   type V1Lease,
   V1MicroTime,
 } from '@kubernetes/client-node';
-import { AdapterError, type AdapterFailure, isNetworkFailure, withTimeout } from './adapter-error.ts';
+import { AdapterError, withTimeout } from './adapter-error.ts';
 import { loadKubeConfig } from './kubernetes.ts';
+import { toAdapterError } from './kubernetes-errors.ts';
 
 export type LeaseRecord = {
   holderIdentity: string | undefined;
@@ -125,41 +125,4 @@ function toRecord(lease: V1Lease): LeaseRecord {
     annotations: lease.metadata?.annotations ?? {},
     resourceVersion: lease.metadata?.resourceVersion ?? '',
   };
-}
-
-const failureByStatus: Record<number, AdapterFailure> = {
-  400: 'invalid',
-  401: 'forbidden',
-  403: 'forbidden',
-  404: 'not-found',
-  409: 'conflict',
-  422: 'invalid',
-};
-
-// As in kubernetes.ts: the server's Status message when there is one, the status code kept.
-function toAdapterError(server: string, what: string, error: unknown): AdapterError {
-  if (error instanceof AdapterError) return error;
-  if (error instanceof ApiException) {
-    const status = error.code;
-    let message = `HTTP ${status}`;
-    try {
-      message = (JSON.parse(String(error.body)) as { message?: string }).message || message;
-    } catch {}
-    return new AdapterError(
-      service,
-      failureByStatus[status] ?? 'other',
-      `${what}: ${message} (HTTP ${status})`,
-      {
-        status,
-        cause: error,
-      },
-    );
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (isNetworkFailure(error)) {
-    return new AdapterError(service, 'unreachable', `${what}: cannot reach the API server at ${server}`, {
-      cause: error,
-    });
-  }
-  return new AdapterError(service, 'other', `${what}: ${message}`, { cause: error });
 }

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ApiException,
   AppsV1Api,
   type Configuration,
   CoreV1Api,
@@ -20,111 +19,26 @@ import {
   type V1Pod,
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
-import { AdapterError, type AdapterFailure, isNetworkFailure, withTimeout } from './adapter-error.ts';
+import { AdapterError } from './adapter-error.ts';
+import { blockingBudgetOf, callApi, serverMessageOf } from './kubernetes-errors.ts';
+import type {
+  DryRun,
+  KubeObject,
+  KubernetesAdapter,
+  Node,
+  ObjectRef,
+  OwnerRef,
+  Pod,
+  PodDisruptionBudget,
+} from './kubernetes-types.ts';
 import { formatLabelSelector, workloadReaders } from './kubernetes-workloads.ts';
 import { reuseConnections } from './reuse-connections.ts';
 
-export type OwnerRef = { apiVersion?: string; kind: string; name: string };
-
-export type Pod = {
-  namespace: string;
-  name: string;
-  uid: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  nodeName: string | undefined;
-  phase: string | undefined;
-  isTerminating: boolean;
-  /** The controlling owner reference as the pod names it (a ReplicaSet, not yet its Deployment). */
-  controller: OwnerRef | undefined;
-  usesEmptyDir: boolean;
-  /** The Ready condition is True. */
-  isReady: boolean;
-};
-
-export type Node = {
-  name: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  isUnschedulable: boolean;
-  /** For a patch that must fail (409) if the node changed since it was read. */
-  resourceVersion: string;
-};
-
-/** A controller of pods, reduced to what "fully Ready" needs. */
-export type Workload = {
-  kind: string;
-  name: string;
-  /** How many pods it wants Ready (spec.replicas; a DaemonSet's desiredNumberScheduled). */
-  desired: number;
-  /** How many it reports Ready (status.readyReplicas; a DaemonSet's numberReady). */
-  ready: number;
-  /** Its pods' selector in label-selector syntax. */
-  selector: string | undefined;
-};
-
-export type PodDisruptionBudget = {
-  namespace: string;
-  name: string;
-  /** The selector in label-selector syntax; undefined selects nothing (an empty one selects all). */
-  selector: string | undefined;
-  disruptionsAllowed: number;
-};
-
-export type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name?: string; namespace?: string; labels?: Record<string, string> };
-  [field: string]: unknown;
-};
-
-export type ObjectRef = { apiVersion?: string; kind: string; namespace?: string; name: string };
-export type DryRun = { dryRun?: boolean };
-export type EvictionResult =
-  | { outcome: 'evicted' }
-  | { outcome: 'blocked'; podDisruptionBudget: string | undefined; message: string };
-export type NodePatch = { unschedulable?: boolean; annotations?: Record<string, string | null> };
-
-/** The annotation a node cordoned by Faultline carries; its value is the run id ("plan" for a dry run). */
-export const cordonAnnotation = 'faultline.dev/cordoned-by';
-
-export type KubernetesAdapter = {
-  /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
-  listPods(namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]>;
-  listNodes(labelSelector?: string, fieldSelector?: string): Promise<Node[]>;
-  /** undefined when there is no such node. */
-  getNode(name: string): Promise<Node | undefined>;
-  getObject(ref: ObjectRef): Promise<KubeObject>;
-  listObjects(query: {
-    apiVersion?: string;
-    kind: string;
-    namespace?: string;
-    labelSelector?: string;
-  }): Promise<KubeObject[]>;
-  /** `uid`: only that pod, not a newer one of the same name (409 otherwise). */
-  deletePod(
-    namespace: string,
-    name: string,
-    options?: { gracePeriodSeconds?: number; uid?: string } & DryRun,
-  ): Promise<void>;
-  /** A 429 (a PodDisruptionBudget) is an answer, not an error. */
-  evictPod(
-    namespace: string,
-    name: string,
-    options?: { gracePeriodSeconds?: number; uid?: string } & DryRun,
-  ): Promise<EvictionResult>;
-  /** `resourceVersion`: fails with a conflict (409) if the node changed since it was read. */
-  patchNode(name: string, patch: NodePatch, options?: DryRun & { resourceVersion?: string }): Promise<Node>;
-  listPodDisruptionBudgets(namespace: string): Promise<PodDisruptionBudget[]>;
-  /** The top controller: a ReplicaSet's Deployment when it has one. ReplicaSets are looked up once each. */
-  resolveOwner(pod: Pod): Promise<OwnerRef | undefined>;
-  /** A Deployment, ReplicaSet, StatefulSet or DaemonSet; undefined when it is gone or another kind. */
-  readWorkload(namespace: string, owner: OwnerRef): Promise<Workload | undefined>;
-};
+export * from './kubernetes-types.ts';
 
 const service = 'kubernetes';
 const pageSize = 500;
-const requestTimeoutMs = 30_000;
+const _requestTimeoutMs = 30_000;
 const defaultUserAgent = 'faultline';
 
 const defaultApiVersions: Record<string, string> = {
@@ -361,81 +275,6 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
       }
     },
   };
-}
-
-async function callApi<T>(server: string, what: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(service, requestTimeoutMs, work());
-  } catch (error) {
-    throw toAdapterError(server, what, error);
-  }
-}
-
-const failureByStatus: Record<number, AdapterFailure> = {
-  400: 'invalid',
-  401: 'forbidden',
-  403: 'forbidden',
-  404: 'not-found',
-  409: 'conflict',
-  422: 'invalid',
-};
-
-function toAdapterError(server: string, what: string, error: unknown): AdapterError {
-  if (error instanceof AdapterError) return error;
-  if (error instanceof ApiException) {
-    const status = error.code;
-    const failure = failureByStatus[status] ?? 'other';
-    const message = serverMessageOf(error) ?? `HTTP ${status}`;
-    return new AdapterError(service, failure, `${what}: ${message} (HTTP ${status})`, {
-      status,
-      cause: error,
-    });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  if (isNetworkFailure(error)) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? message;
-    return new AdapterError(
-      service,
-      'unreachable',
-      `${what}: cannot reach the API server at ${server} (${reason})`,
-      {
-        cause: error,
-      },
-    );
-  }
-  return new AdapterError(service, 'other', `${what}: ${message}`, { cause: error });
-}
-
-// The client keeps an error's body as the server's text; a Status object carries a message.
-function statusBodyOf(
-  error: unknown,
-): { message?: string; details?: { causes?: { message?: string }[] } } | undefined {
-  const body = error instanceof ApiException ? (error.body as unknown) : undefined;
-  if (typeof body === 'string') {
-    try {
-      return JSON.parse(body);
-    } catch {
-      return body ? { message: body } : undefined;
-    }
-  }
-  return typeof body === 'object' && body !== null ? body : undefined;
-}
-
-function serverMessageOf(error: unknown): string | undefined {
-  return statusBodyOf(error)?.message || undefined;
-}
-
-// A 429 says "Cannot evict pod as it would violate the pod's disruption budget." and names the
-// budget in a cause: "The disruption budget checkout needs 3 healthy pods and has 3 currently".
-function blockingBudgetOf(error: unknown): { name: string; message: string } | undefined {
-  const body = statusBodyOf(error);
-  const texts = [...(body?.details?.causes ?? []).map((c) => c.message ?? ''), body?.message ?? ''];
-  for (const text of texts) {
-    const name = /disruption budget ([a-z0-9][-a-z0-9.]*)/i.exec(text)?.[1];
-    if (name) return { name, message: text };
-  }
-  return undefined;
 }
 
 function apiVersionOf(ref: { apiVersion?: string; kind: string }): string {
