@@ -23,21 +23,25 @@ function runExperiment(file: string): Promise<{ exitCode: number | null; journal
 const seconds = (ms: number | undefined) =>
   ms === undefined ? '—' : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 
-// Detection: first fault injected to first out-of-tolerance sample; revert: the method's end to
-// the last fault confirmed reverted.
+// Detection: first fault injected to the first out-of-tolerance sample seen. Revert: the longest
+// time from a fault's revert starting to all its actions confirmed gone (read back from the target).
 function summarize(journal: Journal) {
   const injected = journal.faults.flatMap((f) =>
     f.actions.map((a) => a.injectedAt ?? Number.POSITIVE_INFINITY),
   );
   const firstInjected = Math.min(...injected);
-  const reverted = journal.faults.flatMap((f) => f.actions.map((a) => a.revertedAt ?? 0));
   const detect =
     journal.firstDeviation && Number.isFinite(firstInjected)
       ? journal.firstDeviation.at - firstInjected
       : undefined;
-  const lastReverted = Math.max(0, ...reverted);
-  const revert =
-    lastReverted > 0 && journal.methodEndedAt ? Math.max(0, lastReverted - journal.methodEndedAt) : undefined;
+  const started = new Map<string, number>();
+  let revert: number | undefined;
+  for (const event of journal.events) {
+    if (!event.fault) continue;
+    if (event.type === 'reverting' && !started.has(event.fault)) started.set(event.fault, event.at);
+    const begun = started.get(event.fault);
+    if (event.type === 'reverted' && begun !== undefined) revert = Math.max(revert ?? 0, event.at - begun);
+  }
   return { detect, revert };
 }
 
