@@ -344,3 +344,58 @@ spec:
     server.kill('SIGKILL');
   }
 });
+
+test.serial(
+  'a second Ctrl-C while a revert is still retrying says what is still being reverted',
+  async (t) => {
+    const env = freshEnv();
+    const apiPort = await freePort();
+    const listenPort = await freePort();
+    const url = `http://127.0.0.1:${apiPort}`;
+    let server = startToxiproxy(apiPort);
+    try {
+      await waitUntil('the private toxiproxy', async () =>
+        (await fetch(`${url}/version`)).ok ? true : undefined,
+      );
+      await fetch(`${url}/proxies`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'sticky', listen: `127.0.0.1:${listenPort}`, upstream: '127.0.0.1:9' }),
+      });
+      const file = writeExperiment(`
+apiVersion: faultline.dev/v1alpha1
+kind: Experiment
+metadata: { name: second-ctrl-c }
+spec:
+  duration: 60s
+  hypothesis:
+    probes:
+      - name: always-fine
+        command: { run: ["true"] }
+        expect: { exitCode: 0 }
+  faults:
+    - name: slow-sticky
+      toxiproxy: { url: "${url}", proxy: sticky, toxic: latency, attributes: { latency: 100 } }
+`);
+      const run = startFaultline(
+        ['run', file, '--report-dir', join(dir, 'reports'), '--revert-timeout', '30s'],
+        env,
+      );
+      await run.waitForOutput(/injected: slow-sticky/);
+      server.kill('SIGKILL');
+      run.child.kill('SIGINT');
+      await run.waitForOutput(/revert-retry: slow-sticky/);
+      run.child.kill('SIGINT');
+      await run.waitForOutput(/received SIGINT again: still reverting slow-sticky/);
+      server = startToxiproxy(apiPort);
+      const { exitCode } = await run.exited;
+      t.is(exitCode, ExitCode.aborted, run.stderr());
+      t.deepEqual(
+        readLedgerLines(env.FAULTLINE_LEDGER).map((l) => l.type),
+        ['open', 'close'],
+        'closed once Toxiproxy answered again',
+      );
+    } finally {
+      server.kill('SIGKILL');
+    }
+  },
+);
