@@ -11,7 +11,8 @@ import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
 import { freePort } from '../helpers/free-port.ts';
-import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
+import { runProcess } from '../helpers/run-process.ts';
+import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
 const sandbox = loadSandboxEnv();
@@ -397,5 +398,32 @@ spec:
     } finally {
       server.kill('SIGKILL');
     }
+  },
+);
+
+test.serial(
+  'on a TTY the progress is a status line redrawn in place; without one, plain timestamped lines',
+  async (t) => {
+    const env = freshEnv();
+    delete env.NO_COLOR;
+    const file = writeExperiment(
+      shopExperiment('progress-on-a-tty', '${STOREFRONT_URL}', latencyFault('0s'), '3s'),
+    );
+    const command = `${process.execPath} cli/faultline.ts run ${file} --report-dir ${join(dir, 'reports')}`;
+    // script(1) gives the run a pseudo-terminal, as an engineer's shell would.
+    const tty = await runProcess('script', ['-qfec', command, '/dev/null'], { env, cwd: projectRoot });
+    t.is(tty.exitCode, 0, tty.stdout);
+    t.true(tty.stdout.includes('\r\u001b[2K[method] '), 'the status line is redrawn in place');
+    t.regex(tty.stdout, /\[method\] \d+s elapsed, \d+s left {2}page-latency=/, 'with phase, time and values');
+    const plain = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], {
+      ...env,
+      NO_COLOR: '1',
+    });
+    t.is(plain.exitCode, 0, plain.stderr);
+    t.false(
+      plain.stderr.includes('\u001b') || plain.stderr.includes('\r'),
+      'no control characters without a TTY',
+    );
+    t.regex(plain.stderr, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z \[method\] injected: slow-catalog/m);
   },
 );
