@@ -25,8 +25,10 @@ TOXIPROXY_BIN=$CACHE/toxiproxy-$TOXIPROXY_VERSION/toxiproxy-server
 KUBECTL=$K8S_BIN/kubectl
 NODE=$ROOT/node_modules/.bin/node
 
-# Ports: one block, overridable as a whole when something else on the machine uses it.
-BASE=${FAULTLINE_TESTENV_PORT_BASE:-36000}
+# Ports: one block, overridable as a whole when something else on the machine uses it. Keep it
+# below Linux's ephemeral range (32768-60999 by default): there, any outgoing connection may be
+# holding the port at the moment a server wants to listen on it.
+BASE=${FAULTLINE_TESTENV_PORT_BASE:-26000}
 P_ETCD=$((BASE + 379)) P_ETCD_PEER=$((BASE + 380)) P_APISERVER=$((BASE + 443))
 P_KCM=$((BASE + 257)) P_SCHEDULER=$((BASE + 259)) P_KWOK=$((BASE + 247))
 P_TOXIPROXY=$((BASE + 474)) P_PROMETHEUS=$((BASE + 90))
@@ -282,6 +284,8 @@ cmd_up() {
       port_bound "$p" && die "port 127.0.0.1:$p is already in use by another program; stop it or set FAULTLINE_TESTENV_PORT_BASE."
     done
     mkdir -p "$PIDS" "$LOGS"
+    # A failed up stops what it started: never a half-sandbox holding ports.
+    trap 'code=$?; if [ $code -ne 0 ]; then log "up failed; stopping what it started"; cmd_down >/dev/null 2>&1 || true; fi' EXIT
     make_pki
     write_configs
     log "starting the control plane"
@@ -293,6 +297,7 @@ cmd_up() {
   create_fixtures "$nodes"
   ensure_catalog_proxy
   write_env
+  trap - EXIT
   log "sandbox up in $((SECONDS - t0))s; environment in $STATE/env (source it: . $STATE/env)"
 }
 

@@ -8,7 +8,7 @@ import { describeValue, isPlainObject } from './describe-schema.ts';
 import type { Issue, PathSegment } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { tryParseDuration } from './duration.ts';
-import { apiVersion, Duration } from './schema.ts';
+import { apiVersion, Duration, Metadata } from './schema.ts';
 
 const strict = { additionalProperties: false } as const;
 
@@ -160,14 +160,7 @@ export const ScheduleSchema = Type.Object(
   {
     apiVersion: Type.Literal(apiVersion),
     kind: Type.Literal('Schedule'),
-    metadata: Type.Object(
-      {
-        name: Name,
-        labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-        annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
-      },
-      strict,
-    ),
+    metadata: Metadata,
     spec: ScheduleSpec,
   },
   { ...strict, $id: 'https://faultline.dev/schemas/v1alpha1/schedule.json', title: 'Faultline Schedule' },

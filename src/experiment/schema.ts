@@ -335,18 +335,21 @@ export const ExperimentSpec = Type.Object(
   strict,
 );
 
+// Kubernetes-style metadata, shared by every kind of document.
+export const Metadata = Type.Object(
+  {
+    name: Name,
+    labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+    annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
+  },
+  strict,
+);
+
 export const ExperimentSchema = Type.Object(
   {
     apiVersion: Type.Literal(apiVersion),
     kind: Type.Literal('Experiment'),
-    metadata: Type.Object(
-      {
-        name: Name,
-        labels: Type.Optional(Type.Record(Type.String(), Type.String())),
-        annotations: Type.Optional(Type.Record(Type.String(), Type.String())),
-      },
-      strict,
-    ),
+    metadata: Metadata,
     spec: ExperimentSpec,
   },
   { ...strict, $id: 'https://faultline.dev/schemas/v1alpha1/experiment.json', title: 'Faultline Experiment' },

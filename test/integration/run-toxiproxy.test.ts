@@ -223,57 +223,81 @@ test.serial(
   },
 );
 
-function startToxiproxy(port: number): ChildProcess {
-  return spawn('toxiproxy-server', ['-host', '127.0.0.1', '-port', String(port)], {
-    env: { ...process.env, PATH: sandbox.PATH, LOG_LEVEL: 'error' },
-    stdio: 'ignore',
+// A Toxiproxy server of the test's own (so it can be killed and restarted), with a proxy `name`
+// listening on a free port.
+async function startPrivateToxiproxy(name: string, upstream: string) {
+  const apiPort = await freePort();
+  const listenPort = await freePort();
+  const url = `http://127.0.0.1:${apiPort}`;
+  const start = (): ChildProcess =>
+    spawn('toxiproxy-server', ['-host', '127.0.0.1', '-port', String(apiPort)], {
+      env: { ...process.env, PATH: sandbox.PATH, LOG_LEVEL: 'error' },
+      stdio: 'ignore',
+    });
+  let server = start();
+  await waitUntil('the private toxiproxy', async () =>
+    (await fetch(`${url}/version`)).ok ? true : undefined,
+  );
+  await fetch(`${url}/proxies`, {
+    method: 'POST',
+    body: JSON.stringify({ name, listen: `127.0.0.1:${listenPort}`, upstream }),
   });
+  return {
+    url,
+    kill: () => server.kill('SIGKILL'),
+    restart: () => {
+      server = start();
+    },
+  };
 }
 
-test.serial(
-  'Toxiproxy killed mid-run: the runner retries the revert; the ledger closes only once it is gone',
-  async (t) => {
-    const env = freshEnv();
-    const apiPort = await freePort();
-    const listenPort = await freePort();
-    const url = `http://127.0.0.1:${apiPort}`;
-    let server = startToxiproxy(apiPort);
-    try {
-      await waitUntil('the private toxiproxy', async () =>
-        (await fetch(`${url}/version`)).ok ? true : undefined,
-      );
-      const file = writeExperiment(`
+// An experiment whose hypothesis always holds, so only the fault's inject and revert matter.
+const faultOnlyExperiment = (name: string, duration: string, fault: string) => `
 apiVersion: faultline.dev/v1alpha1
 kind: Experiment
-metadata: { name: toxiproxy-dies }
+metadata: { name: ${name} }
 spec:
-  duration: 3s
+  duration: ${duration}
   hypothesis:
     probes:
       - name: always-fine
         command: { run: ["true"] }
         expect: { exitCode: 0 }
   faults:
-    - name: slow-private
+    - ${fault}
+`;
+
+test.serial(
+  'Toxiproxy killed mid-run: the runner retries the revert; the ledger closes only once it is gone',
+  async (t) => {
+    const env = freshEnv();
+    const toxiproxy = await startPrivateToxiproxy('unused', '127.0.0.1:9');
+    try {
+      const file = writeExperiment(
+        faultOnlyExperiment(
+          'toxiproxy-dies',
+          '3s',
+          `name: slow-private
       toxiproxy:
-        url: ${url}
+        url: ${toxiproxy.url}
         proxy: private-catalog
-        listen: 127.0.0.1:${listenPort}
+        listen: 127.0.0.1:${await freePort()}
         upstream: ${sandbox.CATALOG_URL.replace('http://', '')}
         toxic: latency
-        attributes: { latency: 300 }
-`);
+        attributes: { latency: 300 }`,
+        ),
+      );
       const run = startFaultline(
         ['run', file, '--report-dir', join(dir, 'reports'), '--revert-timeout', '30s'],
         env,
       );
       await run.waitForOutput(/injected: slow-private: toxic/);
-      server.kill('SIGKILL');
+      toxiproxy.kill();
       await run.waitForOutput(/revert-retry: slow-private: attempt 2 failed/);
       const closedWhileDown = readLedgerLines(env.FAULTLINE_LEDGER).filter((l) => l.type === 'close');
       t.deepEqual(closedWhileDown, [], 'nothing is closed while Toxiproxy is down');
       const restartedAt = Date.now();
-      server = startToxiproxy(apiPort);
+      toxiproxy.restart();
       const { exitCode } = await run.exited;
       t.is(exitCode, ExitCode.held, run.stderr());
       t.regex(run.stderr(), /cannot reach the server/);
@@ -281,68 +305,47 @@ spec:
       t.is(closes.length, 2, 'the toxic and the created proxy are both closed');
       for (const close of closes)
         t.true(Date.parse(close.at) >= restartedAt - 50, `closed at ${close.at}, after the restart`);
-      const proxies = await getProxies(url);
-      t.deepEqual(proxies, {}, 'the restarted Toxiproxy has nothing of the run');
+      t.deepEqual(await getProxies(toxiproxy.url), {}, 'the restarted Toxiproxy has nothing of the run');
     } finally {
-      server.kill('SIGKILL');
+      toxiproxy.kill();
     }
   },
 );
 
-test.after.always('no report directory is left without a journal', (t) => {
-  const reports = join(dir, 'reports');
-  for (const run of readdirSync(reports))
-    t.true(readdirSync(join(reports, run)).includes('journal.json'), run);
-});
-
 test.serial('a revert that finally fails exits 5 and prints exactly what is left', async (t) => {
   const env = freshEnv();
-  const apiPort = await freePort();
-  const listenPort = await freePort();
-  const url = `http://127.0.0.1:${apiPort}`;
-  const server = startToxiproxy(apiPort);
+  const toxiproxy = await startPrivateToxiproxy('doomed', '127.0.0.1:9');
   try {
-    await waitUntil('the private toxiproxy', async () =>
-      (await fetch(`${url}/version`)).ok ? true : undefined,
+    const file = writeExperiment(
+      faultOnlyExperiment(
+        'revert-fails',
+        '2s',
+        `name: slow-doomed
+      toxiproxy: { url: "${toxiproxy.url}", proxy: doomed, toxic: latency, attributes: { latency: 100 } }`,
+      ),
     );
-    await fetch(`${url}/proxies`, {
-      method: 'POST',
-      body: JSON.stringify({ name: 'doomed', listen: `127.0.0.1:${listenPort}`, upstream: '127.0.0.1:9' }),
-    });
-    const file = writeExperiment(`
-apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: revert-fails }
-spec:
-  duration: 2s
-  hypothesis:
-    probes:
-      - name: always-fine
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-  faults:
-    - name: slow-doomed
-      toxiproxy: { url: "${url}", proxy: doomed, toxic: latency, attributes: { latency: 100 } }
-`);
     const run = startFaultline(
       ['run', file, '--report-dir', join(dir, 'reports'), '--revert-timeout', '2s'],
       env,
     );
     await run.waitForOutput(/injected: slow-doomed/);
-    server.kill('SIGKILL');
+    toxiproxy.kill();
     const { exitCode } = await run.exited;
     t.is(exitCode, ExitCode.revertFailed, run.stderr());
     t.regex(run.stdout(), /COULD NOT REVERT/);
     t.regex(
       run.stdout(),
-      new RegExp(`- toxic faultline-\\S+-slow-doomed on proxy doomed at ${url} \\(.*cannot reach`),
+      new RegExp(`- toxic faultline-\\S+-slow-doomed on proxy doomed at ${toxiproxy.url} \\(.*cannot reach`),
     );
-    const open = readLedgerLines(env.FAULTLINE_LEDGER).filter((l) => l.type === 'open');
-    const closed = readLedgerLines(env.FAULTLINE_LEDGER).filter((l) => l.type === 'close');
-    t.is(open.length, 1);
-    t.is(closed.length, 0, 'the ledger keeps the entry open for faultline recover');
+    const lines = readLedgerLines(env.FAULTLINE_LEDGER);
+    t.is(lines.filter((l) => l.type === 'open').length, 1);
+    t.is(
+      lines.filter((l) => l.type === 'close').length,
+      0,
+      'the ledger keeps the entry open for faultline recover',
+    );
   } finally {
-    server.kill('SIGKILL');
+    toxiproxy.kill();
   }
 });
 
@@ -350,44 +353,27 @@ test.serial(
   'a second Ctrl-C while a revert is still retrying says what is still being reverted',
   async (t) => {
     const env = freshEnv();
-    const apiPort = await freePort();
-    const listenPort = await freePort();
-    const url = `http://127.0.0.1:${apiPort}`;
-    let server = startToxiproxy(apiPort);
+    const toxiproxy = await startPrivateToxiproxy('sticky', '127.0.0.1:9');
     try {
-      await waitUntil('the private toxiproxy', async () =>
-        (await fetch(`${url}/version`)).ok ? true : undefined,
+      const file = writeExperiment(
+        faultOnlyExperiment(
+          'second-ctrl-c',
+          '60s',
+          `name: slow-sticky
+      toxiproxy: { url: "${toxiproxy.url}", proxy: sticky, toxic: latency, attributes: { latency: 100 } }`,
+        ),
       );
-      await fetch(`${url}/proxies`, {
-        method: 'POST',
-        body: JSON.stringify({ name: 'sticky', listen: `127.0.0.1:${listenPort}`, upstream: '127.0.0.1:9' }),
-      });
-      const file = writeExperiment(`
-apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: second-ctrl-c }
-spec:
-  duration: 60s
-  hypothesis:
-    probes:
-      - name: always-fine
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-  faults:
-    - name: slow-sticky
-      toxiproxy: { url: "${url}", proxy: sticky, toxic: latency, attributes: { latency: 100 } }
-`);
       const run = startFaultline(
         ['run', file, '--report-dir', join(dir, 'reports'), '--revert-timeout', '30s'],
         env,
       );
       await run.waitForOutput(/injected: slow-sticky/);
-      server.kill('SIGKILL');
+      toxiproxy.kill();
       run.child.kill('SIGINT');
       await run.waitForOutput(/revert-retry: slow-sticky/);
       run.child.kill('SIGINT');
       await run.waitForOutput(/received SIGINT again: still reverting slow-sticky/);
-      server = startToxiproxy(apiPort);
+      toxiproxy.restart();
       const { exitCode } = await run.exited;
       t.is(exitCode, ExitCode.aborted, run.stderr());
       t.deepEqual(
@@ -396,7 +382,7 @@ spec:
         'closed once Toxiproxy answered again',
       );
     } finally {
-      server.kill('SIGKILL');
+      toxiproxy.kill();
     }
   },
 );
@@ -427,3 +413,9 @@ test.serial(
     t.regex(plain.stderr, /^\d{4}-\d{2}-\d{2}T[\d:.]+Z \[method\] injected: slow-catalog/m);
   },
 );
+
+test.after.always('no report directory is left without a journal', (t) => {
+  const reports = join(dir, 'reports');
+  for (const run of readdirSync(reports))
+    t.true(readdirSync(join(reports, run)).includes('journal.json'), run);
+});

@@ -1,7 +1,7 @@
 // scripts/testenv.sh itself: a second, independent sandbox (own directory, own ports) is brought up
 // twice, checked, and brought down, leaving no port bound and the main sandbox untouched.
 // Needs: the built binaries (cache) and the main sandbox (for the "untouched" check).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { runProcess } from '../helpers/run-process.ts';
 import { projectRoot } from '../helpers/sandbox-env.ts';
 
 const script = join(projectRoot, 'scripts/testenv.sh');
-const portBase = 37000;
+const portBase = 27000; // below the ephemeral port range, like the default
 
 const isBound = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -22,7 +22,7 @@ const isBound = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-test('up twice is harmless, status reports it, down stops exactly what it started', async (t) => {
+test.serial('up twice is harmless, status reports it, down stops exactly what it started', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
   const env = { ...process.env, FAULTLINE_TESTENV_DIR: dir, FAULTLINE_TESTENV_PORT_BASE: String(portBase) };
   try {
@@ -69,7 +69,7 @@ test('up twice is harmless, status reports it, down stops exactly what it starte
   t.is(main.exitCode, 0, `the main sandbox is untouched:\n${main.stdout}`);
 });
 
-test('a missing prerequisite fails with one clear sentence', async (t) => {
+test.serial('a missing prerequisite fails with one clear sentence', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
   const cache = mkdtempSync(join(tmpdir(), 'faultline-cache-'));
   const env = {
@@ -88,5 +88,34 @@ test('a missing prerequisite fails with one clear sentence', async (t) => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(cache, { recursive: true, force: true });
+  }
+});
+
+test.serial('an up that fails half-way stops everything it had started and leaves no port bound', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
+  const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
+  // A Prometheus that exits at once: everything before it starts, then up fails waiting for it.
+  writeFileSync(join(fakeBin, 'prometheus'), '#!/bin/sh\necho "fake prometheus exits" >&2\nexit 1\n', {
+    mode: 0o755,
+  });
+  const env = {
+    ...process.env,
+    FAULTLINE_TESTENV_DIR: dir,
+    FAULTLINE_TESTENV_PORT_BASE: String(portBase),
+    PATH: `${fakeBin}:${process.env.PATH}`,
+  };
+  try {
+    const result = await runProcess('bash', [script, 'up', '--nodes', '1'], { env, timeoutMs: 300_000 });
+    t.not(result.exitCode, 0);
+    t.regex(result.stderr, /prometheus did not become ready/);
+    t.regex(result.stderr, /up failed; stopping what it started/);
+    for (const offset of [379, 380, 443, 257, 259, 247, 474, 90, 81, 91, 80, 82]) {
+      t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
+    }
+    t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
+  } finally {
+    await runProcess('bash', [script, 'down'], { env });
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(fakeBin, { recursive: true, force: true });
   }
 });
