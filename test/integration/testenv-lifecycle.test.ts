@@ -91,31 +91,34 @@ test.serial('a missing prerequisite fails with one clear sentence', async (t) =>
   }
 });
 
-test.serial('an up that fails half-way stops everything it had started and leaves no port bound', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
-  const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
-  // A Prometheus that exits at once: everything before it starts, then up fails waiting for it.
-  writeFileSync(join(fakeBin, 'prometheus'), '#!/bin/sh\necho "fake prometheus exits" >&2\nexit 1\n', {
-    mode: 0o755,
-  });
-  const env = {
-    ...process.env,
-    FAULTLINE_TESTENV_DIR: dir,
-    FAULTLINE_TESTENV_PORT_BASE: String(portBase),
-    PATH: `${fakeBin}:${process.env.PATH}`,
-  };
-  try {
-    const result = await runProcess('bash', [script, 'up', '--nodes', '1'], { env, timeoutMs: 300_000 });
-    t.not(result.exitCode, 0);
-    t.regex(result.stderr, /prometheus did not become ready/);
-    t.regex(result.stderr, /up failed; stopping what it started/);
-    for (const offset of [379, 380, 443, 257, 259, 247, 474, 90, 81, 91, 80, 82]) {
-      t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
+test.serial(
+  'an up that fails half-way stops everything it had started and leaves no port bound',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
+    const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
+    // A Prometheus that exits at once: everything before it starts, then up fails waiting for it.
+    writeFileSync(join(fakeBin, 'prometheus'), '#!/bin/sh\necho "fake prometheus exits" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    const env = {
+      ...process.env,
+      FAULTLINE_TESTENV_DIR: dir,
+      FAULTLINE_TESTENV_PORT_BASE: String(portBase),
+      PATH: `${fakeBin}:${process.env.PATH}`,
+    };
+    try {
+      const result = await runProcess('bash', [script, 'up', '--nodes', '1'], { env, timeoutMs: 300_000 });
+      t.not(result.exitCode, 0);
+      t.regex(result.stderr, /prometheus did not become ready/);
+      t.regex(result.stderr, /up failed; stopping what it started/);
+      for (const offset of [379, 380, 443, 257, 259, 247, 474, 90, 81, 91, 80, 82]) {
+        t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
+      }
+      t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
+    } finally {
+      await runProcess('bash', [script, 'down'], { env });
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(fakeBin, { recursive: true, force: true });
     }
-    t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
-  } finally {
-    await runProcess('bash', [script, 'down'], { env });
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(fakeBin, { recursive: true, force: true });
-  }
-});
+  },
+);
