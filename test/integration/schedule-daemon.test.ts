@@ -213,7 +213,10 @@ test.serial(
       async () => {
         const runs = await prometheusValue(`sum(faultline_runs_total${selector})`);
         const faults = await prometheusValue(`sum(faultline_faults_injected_total${selector})`);
-        return runs !== undefined && runs === finished(leader).length && faults === runs ? runs : undefined;
+        // Both daemons scraped at least once (the standby's series appear on its first scrape).
+        const daemonsSeen = await prometheusValue(`count(faultline_next_fire_timestamp_seconds${selector})`);
+        const ready = runs !== undefined && runs === finished(leader).length && faults === runs;
+        return ready && daemonsSeen === 2 ? runs : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
     );
