@@ -1,6 +1,5 @@
 // The catalog service: the product list the storefront shows. Usage: node catalog.ts --port N
-import { parseArgs } from 'node:util';
-import { failUsage, parseIntegerOption, parsePortOption } from './cli-options.ts';
+import { readArgs, readServerOptions, serverOptions } from './cli-options.ts';
 import { createServiceMetrics } from './metrics.ts';
 import type { Product } from './product.ts';
 import { sendText, startShopServer } from './shop-server.ts';
@@ -15,32 +14,7 @@ const products: readonly Product[] = [
   { id: 'p-400', name: 'Game day sticker pack', priceCents: 499 },
 ];
 
-function readOptions() {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        'drain-delay-ms': { type: 'string' },
-        'shutdown-timeout-ms': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    failUsage(String(error instanceof Error ? error.message : error), usage);
-  }
-  return {
-    port: parsePortOption(values.port, usage),
-    drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),
-    shutdownTimeoutMs: parseIntegerOption(
-      'shutdown-timeout-ms',
-      values['shutdown-timeout-ms'],
-      10_000,
-      usage,
-    ),
-  };
-}
-
-const options = readOptions();
+const options = readServerOptions(readArgs(serverOptions, usage), usage);
 const metrics = createServiceMetrics('catalog', ['200']);
 const body = JSON.stringify({ products });
 

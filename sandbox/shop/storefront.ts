@@ -1,8 +1,14 @@
 // The storefront: the page a user loads. GET / always calls the catalog (through Toxiproxy in the sandbox).
 // Usage: node storefront.ts --port N --catalog URL --mode resilient|fragile [--service NAME] ...
-import { parseArgs } from 'node:util';
 import { createCircuitBreaker } from './circuit-breaker.ts';
-import { failUsage, parseIntegerOption, parsePortOption, parseUrlOption } from './cli-options.ts';
+import {
+  failUsage,
+  parseIntegerOption,
+  parseUrlOption,
+  readArgs,
+  readServerOptions,
+  serverOptions,
+} from './cli-options.ts';
 import { createFragileLoader, createResilientLoader, type LoadProducts } from './load-products.ts';
 import { createCatalogCallMetrics, createServiceMetrics } from './metrics.ts';
 import { sendPage } from './render-page.ts';
@@ -16,28 +22,22 @@ const breakerFailureThreshold = 5;
 const breakerOpenMs = 2000;
 
 function readOptions() {
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        catalog: { type: 'string' },
-        mode: { type: 'string' },
-        service: { type: 'string' },
-        'catalog-timeout-ms': { type: 'string' },
-        'drain-delay-ms': { type: 'string' },
-        'shutdown-timeout-ms': { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    failUsage(String(error instanceof Error ? error.message : error), usage);
-  }
+  const values = readArgs(
+    {
+      ...serverOptions,
+      catalog: { type: 'string' },
+      mode: { type: 'string' },
+      service: { type: 'string' },
+      'catalog-timeout-ms': { type: 'string' },
+    },
+    usage,
+  );
   const mode = values.mode;
   if (mode !== 'resilient' && mode !== 'fragile') failUsage('--mode must be resilient or fragile', usage);
   const service = values.service ?? 'storefront';
   if (!/^[\w.-]+$/.test(service)) failUsage('--service must be a non-empty [A-Za-z0-9_.-] name', usage);
   return {
-    port: parsePortOption(values.port, usage),
+    ...readServerOptions(values, usage),
     catalogUrl: parseUrlOption('catalog', values.catalog, usage),
     mode,
     service,
@@ -45,13 +45,6 @@ function readOptions() {
       min: 1,
       max: Number.MAX_SAFE_INTEGER,
     }),
-    drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),
-    shutdownTimeoutMs: parseIntegerOption(
-      'shutdown-timeout-ms',
-      values['shutdown-timeout-ms'],
-      10_000,
-      usage,
-    ),
   };
 }
 

@@ -8,21 +8,13 @@ import { describeValue, isPlainObject } from './describe-schema.ts';
 import type { Issue, PathSegment } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { tryParseDuration } from './duration.ts';
-import { apiVersion, Duration, Metadata } from './schema.ts';
+import { apiVersion, Duration, Metadata, Name, Secret, VariableName } from './schema.ts';
 
 const strict = { additionalProperties: false } as const;
-
-const Name = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
-  description: 'A DNS-1123 label: lower case letters, digits and dashes, at most 63 characters.',
-  'x-expected': 'a name of lower-case letters, digits and dashes (at most 63)',
-});
 
 // The experiment format's Duration, with a description of what this one is for.
 const durationWith = (description: string) =>
   Type.String({ pattern: Duration.pattern, 'x-expected': Duration['x-expected'], description });
-
-const VariableName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
 
 export const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const dayPattern = `(${weekdays.join('|')})`;
@@ -85,14 +77,6 @@ const Webhook = Type.Object(
     url: Type.String({ minLength: 1, description: 'Receives a Slack-compatible JSON POST per run end.' }),
   },
   strict,
-);
-
-const Secret = Type.Object(
-  {
-    env: Type.Optional(Type.String({ minLength: 1 })),
-    file: Type.Optional(Type.String({ minLength: 1 })),
-  },
-  { ...strict, 'x-one-of': ['env', 'file'] },
 );
 
 export const ScheduleSpec = Type.Object(

@@ -12,7 +12,9 @@ export const Duration = Type.String({
   'x-expected': 'a duration such as 500ms, 30s, 2m or 1h',
 });
 
-const Name = Type.String({
+export const VariableName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
+
+export const Name = Type.String({
   pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
   description: 'A DNS-1123 label: lower case letters, digits and dashes, at most 63 characters.',
   'x-expected': 'a name of lower-case letters, digits and dashes (at most 63)',
@@ -294,7 +296,8 @@ export const Safety = Type.Object(
   strict,
 );
 
-const Secret = Type.Object(
+// A variable whose value is never printed: read from an environment variable or a file.
+export const Secret = Type.Object(
   {
     env: Type.Optional(Type.String({ minLength: 1 })),
     file: Type.Optional(Type.String({ minLength: 1 })),
@@ -307,13 +310,13 @@ export const ExperimentSpec = Type.Object(
     description: Type.Optional(Type.String()),
     tags: Type.Optional(Type.Array(Type.String())),
     configuration: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Type.String(), {
+      Type.Record(VariableName, Type.String(), {
         ...strict,
         description: 'Default values for variable substitution; the environment and --var override them.',
       }),
     ),
     secrets: Type.Optional(
-      Type.Record(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), Secret, {
+      Type.Record(VariableName, Secret, {
         ...strict,
         description:
           'Variables read from an environment variable or a file (relative to the experiment); their values are never printed.',
