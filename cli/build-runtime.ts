@@ -1,6 +1,6 @@
 import { createKubernetesAdapter, type KubernetesAdapter } from '../src/adapters/kubernetes.ts';
 import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../src/adapters/toxiproxy.ts';
-import { systemClock } from '../src/engine/clock.ts';
+import { systemClock } from '../src/clock.ts';
 import { defaultLedgerFile, openFaultLedger } from '../src/ledger/fault-ledger.ts';
 import { takeSample } from '../src/probes/take-sample.ts';
 import type { Runtime } from '../src/runtime.ts';

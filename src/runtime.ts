@@ -1,6 +1,6 @@
 import type { KubernetesAdapter } from './adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from './adapters/toxiproxy.ts';
-import type { Clock } from './engine/clock.ts';
+import type { Clock } from './clock.ts';
 import type { ProbeSpec } from './experiment/schema.ts';
 import type { FaultLedger } from './ledger/fault-ledger.ts';
 import type { ProbeContext } from './probes/probe-context.ts';

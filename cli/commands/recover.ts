@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { systemClock } from '../../src/engine/clock.ts';
+import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { parseDuration } from '../../src/experiment/duration.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';

@@ -5,12 +5,12 @@ import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
 import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
+import { makeRunId } from '../../src/run-id.ts';
 import { newSeed, parseSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
 import { executeRun } from '../execute-run.ts';
 import { collectVar } from '../parse-vars.ts';
 import { createProgress } from '../progress.ts';
-import { makeRunId } from '../run-id.ts';
 
 type RunFlags = {
   var?: Record<string, string>;

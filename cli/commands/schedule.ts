@@ -7,13 +7,14 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLeaseClient } from '../../src/adapters/kubernetes-lease.ts';
-import { systemClock } from '../../src/engine/clock.ts';
+import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
 import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
+import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
 import { createDaemon, type RunEntry } from '../../src/schedule/daemon.ts';
 import { parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
@@ -28,7 +29,6 @@ import { formatInZone } from '../../src/schedule/zoned-time.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
 import { executeRun } from '../execute-run.ts';
-import { makeRunId } from '../run-id.ts';
 
 type ScheduleFlags = {
   next?: number;

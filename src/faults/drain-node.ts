@@ -4,8 +4,8 @@
 // listed with a server-side field selector, and the wait polls that one list (not one GET per pod).
 import { AdapterError } from '../adapters/adapter-error.ts';
 import type { KubernetesAdapter, Pod } from '../adapters/kubernetes.ts';
+import type { Clock } from '../clock.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
-import type { Clock } from '../engine/clock.ts';
 import type { SafetySpec } from '../experiment/schema.ts';
 import { type DrainOptions, decideDrain, describeRefusals } from '../selection/drain-filter.ts';
 import { checkSafety } from '../selection/safety.ts';

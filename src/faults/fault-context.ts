@@ -1,7 +1,8 @@
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { SafetySpec } from '../experiment/schema.ts';
+import { runIdAfter } from '../run-id.ts';
 import type { UndoRecord } from './undo-record.ts';
 
 export type FaultContext = {
@@ -61,5 +62,5 @@ export function markedName(runId: string, fault: string): string {
 }
 
 export function runIdFromMark(name: string): string | undefined {
-  return /^faultline-(\d{8}T\d{6}Z-[0-9a-f]{4})-/.exec(name)?.[1];
+  return runIdAfter(faultMarkPrefix, name);
 }

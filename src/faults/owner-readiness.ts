@@ -3,7 +3,7 @@
 // just killed. Counting pods, not only the owner's status, matters: right after a kill the status
 // still says "3 ready" for a moment, until the controllers have seen the deletion.
 import type { KubernetesAdapter, OwnerRef } from '../adapters/kubernetes.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { ActionEffect } from './fault-context.ts';
 
 export type OwnerReadiness = Omit<ActionEffect, 'afterMs'> & { readyAt?: number };

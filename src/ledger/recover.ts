@@ -1,5 +1,5 @@
 import { cordonAnnotation } from '../adapters/kubernetes.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import { type FaultContext, faultMarkPrefix, runIdFromMark } from '../faults/fault-context.ts';
 import { describeUndo, type UndoRecord } from '../faults/undo-record.ts';
 import type { FaultLedger, LedgerOpen } from './fault-ledger.ts';

@@ -1,5 +1,5 @@
 import { AdapterError } from '../adapters/adapter-error.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { FaultContext } from '../faults/fault-context.ts';
 import { isReverted, type RevertOutcome, revertUndo } from '../faults/revert-undo.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';

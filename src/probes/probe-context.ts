@@ -1,5 +1,5 @@
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Sample } from './sample.ts';
 
 // What a probe may use to take a sample: the clock, and the outside world through adapters.

@@ -5,7 +5,7 @@
 // is going when leadership is lost or SIGTERM arrives is aborted: its faults are reverted and its
 // journal written before the daemon lets go of the Lease.
 import { type Logger as CronLogger, createTask, type RunCoordinator, type ScheduledTask } from 'node-cron';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Journal } from '../engine/journal.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import { parseDuration } from '../experiment/duration.ts';

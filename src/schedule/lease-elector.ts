@@ -6,7 +6,7 @@
 // fires already started, so no fire runs twice even across a change of leader.
 import { isAdapterError } from '../adapters/adapter-error.ts';
 import type { LeaseClient, LeaseRecord, LeaseWrite } from '../adapters/kubernetes-lease.ts';
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 
 export const claimsAnnotation = 'faultline.dev/fires';
 

@@ -1,7 +1,7 @@
 // A webhook per run end: Slack-compatible JSON (`text` for notifications and clients without
 // blocks, `blocks` with verdict, summary and report path), POSTed with retries and backoff. A
 // failing webhook is reported to the caller, never thrown: it must not stop the daemon.
-import type { Clock } from '../engine/clock.ts';
+import type { Clock } from '../clock.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import type { Log } from './json-log.ts';
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 
 // Virtual time: sleeping advances the clock at once, so a 60 s timeline runs in milliseconds.
 export function createManualClock(start = Date.UTC(2026, 0, 1)): Clock & { elapsed(): number } {

@@ -4,7 +4,7 @@
 // It keeps the rules the faults depend on, not the whole API.
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import type { KubernetesAdapter, Node, OwnerRef, Pod, Workload } from '../../src/adapters/kubernetes.ts';
-import type { Clock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 import { matchesLabels, parseLabelSelector } from '../../src/selection/label-selector.ts';
 
 type Deployment = {

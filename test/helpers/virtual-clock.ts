@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/engine/clock.ts';
+import type { Clock } from '../../src/clock.ts';
 
 // Virtual time for code that sleeps in several places at once (the engine's loop, a drain's
 // backoff, a kill's readiness watch): time jumps to the earliest pending wake-up only once nothing

@@ -3,7 +3,7 @@
 // a blackout date or without the lead is skipped, and stopping or losing the lead aborts the run.
 import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
-import { systemClock } from '../../../src/engine/clock.ts';
+import { systemClock } from '../../../src/clock.ts';
 import type { Schedule } from '../../../src/experiment/schedule-schema.ts';
 import { createDaemon, type RunEntry } from '../../../src/schedule/daemon.ts';
 import { createDaemonMetrics } from '../../../src/schedule/daemon-metrics.ts';

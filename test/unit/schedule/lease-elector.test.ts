@@ -1,7 +1,7 @@
 // Leader election on a Lease with optimistic concurrency, against an in-memory Lease and a clock
 // the test moves by hand (a 15 s Lease: renew every 5 s, step down 10 s after the last renewal).
 import test from 'ava';
-import type { Clock } from '../../../src/engine/clock.ts';
+import type { Clock } from '../../../src/clock.ts';
 import {
   claimsAnnotation,
   createLeaseElector,

@@ -2,7 +2,7 @@
 // local HTTP server (the waits between attempts go through a clock the test records).
 import { createServer } from 'node:http';
 import test from 'ava';
-import type { Clock } from '../../../src/engine/clock.ts';
+import type { Clock } from '../../../src/clock.ts';
 import { createJsonLog } from '../../../src/schedule/json-log.ts';
 import {
   createWebhookNotifier,
