@@ -4,14 +4,15 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import { createKubernetesAdapter, type KubernetesAdapter } from '../../src/adapters/kubernetes.ts';
 import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../../src/adapters/toxiproxy.ts';
+import { type ExperimentPlan, planExperiment } from '../../src/engine/plan-experiment.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { formatDiagnostic } from '../../src/experiment/diagnostic.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
-import { type DryRunCheck, dryRunPlans } from '../../src/selection/dry-run.ts';
-import { checkSafety, type Violation } from '../../src/selection/safety.ts';
+import type { FaultPlan } from '../../src/faults/fault-drivers.ts';
+import type { BlastRadius } from '../../src/selection/safety.ts';
 import { newSeed, parseSeed } from '../../src/selection/seeded-random.ts';
-import { type FaultPlan, selectTargets } from '../../src/selection/select-targets.ts';
 import { collectVar } from '../parse-vars.ts';
+import { type Paint, renderPlanText } from '../plan-text.ts';
 
 /** How plan's requests show in the API server's audit log. */
 export const planUserAgent = 'faultline (plan)';
@@ -32,13 +33,12 @@ export type PlanIo = {
   colourOut: boolean;
 };
 
-export type PlanReport = {
-  experiment: string;
-  seed: number;
-  faults: FaultPlan[];
-  dryRun: DryRunCheck[];
-  violations: Violation[];
-};
+/** `plan --output json`: each fault's plan as its driver picked it, with its blast radius. */
+export type PlanReport = Omit<ExperimentPlan, 'faults'> & { faults: (FaultPlan & { radius: BlastRadius })[] };
+
+function toJson(report: ExperimentPlan): PlanReport {
+  return { ...report, faults: report.faults.map(({ plan, radius }) => ({ ...plan, radius })) };
+}
 
 export async function runPlan(file: string, options: PlanOptions, io: PlanIo): Promise<number> {
   const loaded = await loadExperiment(file, {
@@ -67,13 +67,13 @@ export async function runPlan(file: string, options: PlanOptions, io: PlanIo): P
     proxies.get(url) ?? (proxies.set(url, createToxiproxyAdapter(url)).get(url) as ToxiproxyAdapter);
 
   try {
-    const faults = await selectTargets(experiment, { kubernetes: kube, toxiproxy }, seed);
-    const violations = checkSafety(faults, experiment.spec.safety);
-    const dryRun = violations.length === 0 && kubernetes ? await dryRunPlans(faults, kubernetes) : [];
-    const report: PlanReport = { experiment: experiment.metadata.name, seed, faults, dryRun, violations };
+    const report = await planExperiment(experiment, { kubernetes: kube, toxiproxy }, seed);
+    const { violations, dryRun } = report;
     const paint = createPainter(io.colourOut);
     io.writeOut(
-      redact(options.output === 'json' ? JSON.stringify(report, null, 2) : renderText(report, paint)),
+      redact(
+        options.output === 'json' ? JSON.stringify(toJson(report), null, 2) : renderPlanText(report, paint),
+      ),
     );
     for (const violation of violations) io.writeErr(redact(`faultline plan: safety: ${violation.message}`));
     if (violations.length > 0) return ExitCode.invalidInput;
@@ -91,168 +91,11 @@ export async function runPlan(file: string, options: PlanOptions, io: PlanIo): P
   }
 }
 
-type Paint = (style: 'bold' | 'red' | 'green' | 'yellow' | 'dim', text: string) => string;
-
 const styles = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22] } as const;
 
 function createPainter(enabled: boolean): Paint {
   return (style, text) =>
     enabled && text ? `\u001b[${styles[style][0]}m${text}\u001b[${styles[style][1]}m` : text;
-}
-
-type Cell = { text: string; style?: Parameters<Paint>[0] };
-type Row = [Cell, Cell, Cell, Cell, Cell, Cell, Cell];
-
-const header = ['FAULT', 'KIND', 'NAMESPACE', 'TARGET', 'OWNER', 'PROXY/TOXIC', 'DRY-RUN'];
-
-function describeCheck(check: DryRunCheck | undefined, skipped: boolean): Cell {
-  if (!check) return { text: skipped ? 'not checked' : '-', style: 'dim' };
-  const text = `${check.action}: ${check.outcome === 'ok' ? 'ok' : (check.message ?? check.outcome)}`;
-  const style =
-    check.outcome === 'ok'
-      ? 'green'
-      : check.outcome === 'failed' || check.outcome === 'forbidden'
-        ? 'red'
-        : 'yellow';
-  return { text, style };
-}
-
-function rowsOf(plan: FaultPlan, report: PlanReport): Row[] {
-  const skipped = report.violations.length > 0;
-  const find = (action: DryRunCheck['action'], name: string, namespace?: string) =>
-    report.dryRun.find(
-      (check) =>
-        check.fault === plan.fault &&
-        check.action === action &&
-        check.name === name &&
-        check.namespace === namespace,
-    );
-  const cell = (text: string | undefined): Cell => ({ text: text || '-' });
-  const owner = (target: { owner?: { kind: string; name: string } }) =>
-    cell(target.owner && `${target.owner.kind}/${target.owner.name}`);
-  const first = (rows: Row[]) =>
-    rows.map(
-      (row, index): Row => (index === 0 ? row : ([{ text: '' }, { text: '' }, ...row.slice(2)] as Row)),
-    );
-  const empty: Row = [
-    cell(plan.fault),
-    cell(plan.kind),
-    cell(plan.kind === 'podKill' ? plan.namespace : ''),
-    { text: 'nothing', style: 'dim' },
-    cell(''),
-    cell(''),
-    cell(''),
-  ];
-  switch (plan.kind) {
-    case 'podKill':
-      if (plan.pods.length === 0) return [empty];
-      return first(
-        plan.pods.map((pod) => [
-          cell(plan.fault),
-          cell(plan.kind),
-          cell(pod.namespace),
-          cell(`pod/${pod.name}`),
-          owner(pod),
-          cell(''),
-          describeCheck(find('delete', pod.name, pod.namespace), skipped),
-        ]),
-      );
-    case 'nodeDrain':
-    case 'nodeCordon':
-      if (plan.nodes.length === 0) return [empty];
-      return first(
-        plan.nodes.flatMap((node): Row[] => [
-          [
-            cell(plan.fault),
-            cell(plan.kind),
-            cell(''),
-            cell(`node/${node.name}`),
-            cell(''),
-            cell(''),
-            describeCheck(find('cordon', node.name), skipped),
-          ],
-          ...node.evictions.map(
-            (pod): Row => [
-              cell(''),
-              cell(''),
-              cell(pod.namespace),
-              cell(`  pod/${pod.name}`),
-              owner(pod),
-              cell(''),
-              describeCheck(find('evict', pod.name, pod.namespace), skipped),
-            ],
-          ),
-        ]),
-      );
-    case 'toxiproxy':
-    case 'partition': {
-      const effect = plan.toxic ? `${plan.toxic.type} ${plan.toxic.stream}` : 'disabled';
-      const state = plan.proxy.exists ? 'proxy exists' : 'proxy created by the run';
-      return [
-        [
-          cell(plan.fault),
-          cell(plan.kind),
-          cell(''),
-          cell(`proxy/${plan.proxy.proxy}`),
-          cell(''),
-          cell(`${plan.proxy.proxy}: ${effect}`),
-          { text: state, style: 'dim' },
-        ],
-      ];
-    }
-  }
-}
-
-function renderTable(rows: Row[], paint: Paint): string[] {
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
-  );
-  const line = (cells: Cell[]) =>
-    cells
-      .map((c, column) => {
-        const padded = column === cells.length - 1 ? c.text : c.text.padEnd(widths[column] ?? 0);
-        return c.style ? paint(c.style, padded) : padded;
-      })
-      .join('  ')
-      .trimEnd();
-  return [line(header.map((text) => ({ text, style: 'bold' as const }))), ...rows.map(line)];
-}
-
-export function renderText(report: PlanReport, paint: Paint = (_style, text) => text): string {
-  const lines = [`Blast radius of experiment ${report.experiment}`, ''];
-  lines.push(
-    ...renderTable(
-      report.faults.flatMap((plan) => rowsOf(plan, report)),
-      paint,
-    ),
-    '',
-  );
-  const excluded = report.faults.flatMap((plan) =>
-    plan.excluded.map(
-      (item) => `  ${plan.fault}: ${item.namespace ? `${item.namespace}/` : ''}${item.name}: ${item.reason}`,
-    ),
-  );
-  const skipped = report.faults.flatMap((plan) =>
-    plan.kind === 'nodeDrain'
-      ? plan.nodes.flatMap((node) =>
-          node.skipped.map(
-            (pod) => `  ${plan.fault}: ${node.name}: ${pod.namespace}/${pod.name}: ${pod.reason}`,
-          ),
-        )
-      : [],
-  );
-  const notes = report.faults.flatMap((plan) => plan.notes.map((note) => `  ${plan.fault}: ${note}`));
-  if (excluded.length > 0) lines.push('Not targeted:', ...excluded, '');
-  if (skipped.length > 0) lines.push('Not evicted by the drain:', ...skipped, '');
-  if (notes.length > 0) lines.push('Notes:', ...notes, '');
-  if (report.dryRun.some((check) => check.outcome === 'blocked')) {
-    lines.push(
-      paint('yellow', 'A PodDisruptionBudget blocks an eviction now; the drain retries until its timeout.'),
-      '',
-    );
-  }
-  lines.push(`Seed ${report.seed} (--seed ${report.seed} replays this pick)`);
-  return lines.join('\n');
 }
 
 function readSeed(text: string): number {

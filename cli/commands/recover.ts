@@ -39,8 +39,7 @@ export function createRecoverCommand(): Command {
       const result = await recoverFaults({
         ledger: runtime.ledger,
         context: { ...runtime, clock: systemClock },
-        toxiproxyUrls: urls,
-        scanNodes: flags.nodes && hasKubeconfig(flags.kubeconfig),
+        scope: { toxiproxyUrls: urls, nodeCordons: flags.nodes && hasKubeconfig(flags.kubeconfig) },
         timeoutMs: parseDuration(flags.timeout),
       });
       for (const item of result.items) {
@@ -53,6 +52,8 @@ export function createRecoverCommand(): Command {
           `skipped  ${entry.fault} of run ${entry.runId}: its process ${entry.pid} on ${entry.host} still runs`,
         );
       }
+      for (const { description, reason } of result.leftAlone)
+        console.log(`left     ${description}: ${reason}`);
       for (const problem of result.scanErrors) console.error(problem);
       if (result.items.length === 0) console.log('nothing to recover');
       if (result.items.some((i) => !i.ok)) process.exitCode = ExitCode.revertFailed;

@@ -13,6 +13,7 @@ import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/ex
 import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
+import { recoveryScopeOf } from '../../src/faults/fault-drivers.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
@@ -246,12 +247,7 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
     const result = await recoverFaults({
       ledger: runtime.ledger,
       context: { ...runtime, clock: systemClock },
-      toxiproxyUrls: [
-        ...new Set(
-          faults.flatMap((f) => [f.toxiproxy?.url, f.partition?.url]).filter((u): u is string => !!u),
-        ),
-      ],
-      scanNodes: faults.some((f) => f.nodeDrain || f.nodeCordon),
+      scope: recoveryScopeOf(faults),
       timeoutMs: revertTimeoutMs,
     });
     for (const item of result.items)

@@ -63,7 +63,11 @@ export type NodePatch = { unschedulable?: boolean; annotations?: Record<string, 
 /** The annotation a node cordoned by Faultline carries; its value is the run id ("plan" for a dry run). */
 export const cordonAnnotation = 'faultline.dev/cordoned-by';
 
+/** Which cluster an adapter talks to: undo records name it, so a revert never acts on another. */
+export type ClusterRef = { server: string; context: string };
+
 export type KubernetesAdapter = {
+  readonly cluster: ClusterRef;
   /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
   listPods(namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]>;
   listNodes(labelSelector?: string, fieldSelector?: string): Promise<Node[]>;

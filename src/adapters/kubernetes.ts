@@ -147,6 +147,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   };
 
   return {
+    cluster: { server, context: kubeConfig.getCurrentContext() },
     async listPods(namespace, labelSelector, fieldSelector) {
       const where = namespace ? `in namespace ${namespace}` : 'in all namespaces';
       return call(`list pods ${where}`, () =>

@@ -1,5 +1,5 @@
-import type { ActionEffect, FaultAction, SettleResult } from '../faults/fault-context.ts';
-import type { JournalAction } from './journal.ts';
+import type { ActionEffect, FaultAction, SettleResult } from '../faults/fault-driver.ts';
+import type { EventType, JournalAction } from './journal.ts';
 
 export type FollowUps = {
   /** Starts the action's settle and observe, if it has them, in the background. */
@@ -76,7 +76,7 @@ export function createFollowUps(options: {
   };
 }
 
-const eventTypes: Record<ActionEffect['outcome'], string> = {
+const effectEvents: Record<ActionEffect['outcome'], EventType> = {
   ready: 'owner-ready',
   'not-ready': 'owner-not-ready',
   'not-measured': 'not-measured',
@@ -87,7 +87,7 @@ const eventTypes: Record<ActionEffect['outcome'], string> = {
 };
 
 // The journal event telling an effect: "kill: Deployment/checkout fully Ready again (3/3 Ready) (812 ms after the inject)".
-export function describeEffect(fault: string, effect: ActionEffect): { type: string; message: string } {
+export function describeEffect(fault: string, effect: ActionEffect): { type: EventType; message: string } {
   const after = effect.afterMs === undefined ? '' : ` (${effect.afterMs} ms after the inject)`;
-  return { type: eventTypes[effect.outcome], message: `${fault}: ${effect.detail}${after}` };
+  return { type: effectEvents[effect.outcome], message: `${fault}: ${effect.detail}${after}` };
 }

@@ -1,5 +1,5 @@
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
-import type { FaultAction } from '../faults/fault-context.ts';
+import type { FaultAction } from '../faults/fault-driver.ts';
 import type { FaultLedger } from '../ledger/fault-ledger.ts';
 import type { JournalAction, JournalFault } from './journal.ts';
 

@@ -1,13 +1,47 @@
-import type { ActionEffect } from '../faults/fault-context.ts';
+import type { FaultKind } from '../experiment/schema.ts';
+import type { ActionEffect } from '../faults/fault-driver.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
 import type { Sample } from '../probes/sample.ts';
 import type { Phase, Verdict } from './verdict.ts';
+
+// Every kind of event a run records: a closed set, so the reports give each its tone.
+export const eventTypes = [
+  'phase',
+  'recovered',
+  'recover-failed',
+  'recover-scan-failed',
+  'ledger-problem',
+  'safety-violation',
+  'steady-state-met',
+  'probe-failed',
+  'abort-condition',
+  'step',
+  'injected',
+  'inject-failed',
+  'owner-ready',
+  'owner-not-ready',
+  'not-measured',
+  'drained',
+  'drain-blocked',
+  'drain-failed',
+  'drain-stopped',
+  'reverting',
+  'revert-retry',
+  'reverted',
+  'revert-failed',
+  'ledger-close-failed',
+  'rollback-succeeded',
+  'rollback-failed',
+  'verdict',
+] as const;
+
+export type EventType = (typeof eventTypes)[number];
 
 export type JournalEvent = {
   /** Epoch milliseconds. */
   at: number;
   phase: Phase;
-  type: string;
+  type: EventType;
   message: string;
   fault?: string;
   probe?: string;
@@ -36,7 +70,7 @@ export type JournalAction = {
 
 export type JournalFault = {
   name: string;
-  kind: string;
+  kind: FaultKind;
   /** Planned offsets from the start of the method, in ms. */
   startMs: number;
   endMs: number | undefined;
@@ -72,5 +106,12 @@ export type Journal = {
   samples: JournalSample[];
   /** When the first out-of-tolerance sample was seen (the sample finished). */
   firstDeviation?: { probe: string; at: number; detail: string };
-  ledger: { file: string; leftBehind: { entry: string; description: string; error: string }[] };
+  ledger: {
+    file: string;
+    leftBehind: { entry: string; description: string; error: string }[];
+    /** Reverted and confirmed, but the ledger could not record it: `recover` finds them already gone. */
+    unclosed?: { entry: string; error: string }[];
+  };
+  /** Rollbacks that did not succeed: what they were meant to restore may not be restored. */
+  failedRollbacks?: { probe: string; outcome: string; detail: string }[];
 };

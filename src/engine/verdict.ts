@@ -4,6 +4,7 @@ export type Verdict = 'held' | 'deviated' | 'not-started' | 'aborted' | 'error';
 
 export type Phase =
   | 'recover'
+  | 'plan'
   | 'steady-state-before'
   | 'method'
   | 'revert'
@@ -12,9 +13,10 @@ export type Phase =
   | 'steady-state-after'
   | 'done';
 
-// The process exit code for a run's outcome: "could not revert" wins over every verdict.
-export function exitCodeFor(verdict: Verdict, revertFailed: boolean): number {
-  if (revertFailed) return ExitCode.revertFailed;
+// The process exit code for a run's outcome: "could not revert" (a fault, or a rollback that
+// failed) wins over every verdict.
+export function exitCodeFor(verdict: Verdict, revertFailed: boolean, rollbackFailed = false): number {
+  if (revertFailed || rollbackFailed) return ExitCode.revertFailed;
   switch (verdict) {
     case 'held':
       return ExitCode.held;

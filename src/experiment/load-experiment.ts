@@ -18,8 +18,9 @@ import {
   sortDiagnostics,
 } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
+import { type Experiment, normalizeExperiment } from './experiment.ts';
 import { checkScheduleSemantics, ScheduleSchema } from './schedule-schema.ts';
-import { type Experiment, ExperimentSchema } from './schema.ts';
+import { type ExperimentDocument, ExperimentSchema } from './schema.ts';
 import { createSourceLocator, type SourceLocator } from './source-positions.ts';
 import { type StringFormat, validateSchema } from './validate-schema.ts';
 import { createRedactor, resolveVariables, substituteVariables } from './variables.ts';
@@ -167,11 +168,13 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const { document, lineCounter, issues } = parseYaml(text);
   const locator = createSourceLocator(document, lineCounter);
   let redact = (value: string) => value;
-  const finish = (source: unknown, document?: unknown, kind?: string): LoadResult => {
+  const finish = (source: unknown, document?: unknown, kind?: string, complete = false): LoadResult => {
     const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact)));
     const valid = !diagnostics.some((diagnostic) => diagnostic.severity === 'error');
+    // Only a document with every variable resolved can be run (an unresolved one is a warning for `validate`).
+    const runnable = valid && complete && kind === 'Experiment';
     return {
-      experiment: valid && kind === 'Experiment' ? (document as Experiment) : undefined,
+      experiment: runnable ? normalizeExperiment(document as ExperimentDocument) : undefined,
       document: valid ? document : undefined,
       kind,
       source,
@@ -201,7 +204,7 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
   const judged = substituteAndJudge(kind, source, file, options);
   redact = judged.redact;
   issues.push(...judged.issues);
-  return finish(source, judged.value, name);
+  return finish(source, judged.value, name, judged.complete);
 }
 
 // Substitutes variables, then runs the schema and the semantic rules on the result.
@@ -210,7 +213,7 @@ function substituteAndJudge(
   source: Record<string, unknown>,
   file: string,
   options: LoadOptions,
-): { value: unknown; issues: Issue[]; redact: (text: string) => string } {
+): { value: unknown; issues: Issue[]; redact: (text: string) => string; complete: boolean } {
   const spec = isPlainObject(source.spec) ? source.spec : {};
   const variables = resolveVariables({
     configuration: spec.configuration,
@@ -234,6 +237,7 @@ function substituteAndJudge(
     value: substitution.value,
     issues: [...variables.issues, ...substitution.issues, ...judged],
     redact: createRedactor(variables.secretValues),
+    complete: unresolved.size === 0 && variables.failedSecrets.size === 0,
   };
 }
 

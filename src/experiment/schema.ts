@@ -1,6 +1,6 @@
 // The experiment format: the single source of the TypeScript types (Static<...>) and of the
 // published JSON Schema (schema/experiment.schema.json is generated from ExperimentSchema).
-import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typebox';
 
 export const apiVersion = 'faultline.dev/v1alpha1';
 
@@ -247,16 +247,30 @@ export const NodeCordonFault = Type.Object(
   strict,
 );
 
-export const faultKinds = ['toxiproxy', 'partition', 'podKill', 'nodeDrain', 'nodeCordon'] as const;
+// One schema per fault kind: adding a kind is one entry here and one driver in src/faults/.
+export const faultSpecSchemas = {
+  toxiproxy: ToxiproxyFault,
+  partition: PartitionFault,
+  podKill: PodKillFault,
+  nodeDrain: NodeDrainFault,
+  nodeCordon: NodeCordonFault,
+};
 
+export type FaultKind = keyof typeof faultSpecSchemas;
+export const faultKinds = Object.keys(faultSpecSchemas) as FaultKind[];
+
+function optionalEach<T extends Record<string, TSchema>>(schemas: T): { [K in keyof T]: TOptional<T[K]> } {
+  return Object.fromEntries(Object.entries(schemas).map(([key, schema]) => [key, Type.Optional(schema)])) as {
+    [K in keyof T]: TOptional<T[K]>;
+  };
+}
+
+// As written: the kind is the one key naming it (`podKill: {...}`); loading normalises it to
+// `{ kind, spec }` (see experiment.ts).
 export const Fault = Type.Object(
   {
     name: Name,
-    toxiproxy: Type.Optional(ToxiproxyFault),
-    partition: Type.Optional(PartitionFault),
-    podKill: Type.Optional(PodKillFault),
-    nodeDrain: Type.Optional(NodeDrainFault),
-    nodeCordon: Type.Optional(NodeCordonFault),
+    ...optionalEach(faultSpecSchemas),
     start: Type.Optional(Duration),
     duration: Type.Optional(Duration),
   },
@@ -358,10 +372,10 @@ export const ExperimentSchema = Type.Object(
   { ...strict, $id: 'https://faultline.dev/schemas/v1alpha1/experiment.json', title: 'Faultline Experiment' },
 );
 
-export type Experiment = Static<typeof ExperimentSchema>;
-export type ExperimentSpecT = Static<typeof ExperimentSpec>;
+export type ExperimentDocument = Static<typeof ExperimentSchema>;
 export type ProbeSpec = Static<typeof Probe>;
-export type FaultSpec = Static<typeof Fault>;
+export type FaultDocument = Static<typeof Fault>;
+export type FaultSpecs = { [K in FaultKind]: Static<(typeof faultSpecSchemas)[K]> };
 export type StepSpec = Static<typeof Step>;
 export type ExpectSpec = Static<typeof Expect>;
 export type ToleranceSpec = Static<typeof Tolerance>;
@@ -375,6 +389,5 @@ export type PrometheusProbeSpec = Static<typeof PrometheusProbe>;
 export type KubernetesProbeSpec = Static<typeof KubernetesProbe>;
 export type CommandProbeSpec = Static<typeof CommandProbe>;
 export type SafetySpec = Static<typeof Safety>;
-export type FaultKind = (typeof faultKinds)[number];
 export type ProbeKind = (typeof probeKinds)[number];
 export type AnySchema = TSchema;

@@ -1,5 +1,6 @@
 import { AdapterError } from '../adapters/adapter-error.ts';
 import { cordonAnnotation, type KubernetesAdapter } from '../adapters/kubernetes.ts';
+import { clusterMismatch, type UndoHandler } from './undo-record.ts';
 
 const attempts = 5;
 
@@ -33,4 +34,32 @@ export async function cordonNode(
         throw error;
     }
   }
+}
+
+// Only a node carrying this run's mark is uncordoned: one that was unschedulable before (or
+// cordoned by someone else since) has no such mark and is left alone.
+export const nodeCordonedUndo: UndoHandler<'node-cordoned'> = {
+  describe: (undo) => `node ${undo.node} cordoned${undo.cluster ? ` in ${undo.cluster.server}` : ''}`,
+  async revert(undo, context) {
+    const kubernetes = context.kubernetes();
+    const node = await kubernetes.getNode(undo.node);
+    if (!node || !isMarkedBy(node.annotations, undo.runId)) return 'already-gone';
+    await kubernetes.patchNode(undo.node, {
+      unschedulable: false,
+      annotations: { [cordonAnnotation]: null },
+    });
+    return 'reverted';
+  },
+  async isReverted(undo, context) {
+    const node = await context.kubernetes().getNode(undo.node);
+    return !node || !isMarkedBy(node.annotations, undo.runId);
+  },
+  outOfReach: (undo, context) => clusterMismatch(undo.cluster, context),
+};
+
+// A node marked by `runId`, or by any run when the record names none (ledgers written before the
+// run id was recorded).
+function isMarkedBy(annotations: Record<string, string>, runId: string | undefined): boolean {
+  const mark = annotations[cordonAnnotation];
+  return mark !== undefined && (runId === undefined || mark === runId);
 }

@@ -8,8 +8,8 @@ import type { Clock } from '../clock.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 import type { SafetySpec } from '../experiment/schema.ts';
 import { type DrainOptions, decideDrain, describeRefusals } from '../selection/drain-filter.ts';
-import { checkSafety } from '../selection/safety.ts';
-import type { ActionEffect, SettleResult } from './fault-context.ts';
+import { type BlastRadius, checkSafety } from '../selection/safety.ts';
+import type { ActionEffect, SettleResult } from './fault-driver.ts';
 
 export type DrainRequest = {
   kubernetes: Pick<KubernetesAdapter, 'listPods' | 'evictPod'>;
@@ -56,7 +56,7 @@ export async function drainNode(request: DrainRequest): Promise<SettleResult> {
   }
   const base = { skipped, evicted: [] as string[] };
   if (refused.length > 0) return failed(describeRefusals(node, refused), { ...base, afterMs: after() });
-  const unsafe = checkSafety([drainPlanOf(request.fault ?? 'drain', node, evictable)], request.safety);
+  const unsafe = checkSafety([radiusOf(request.fault ?? 'drain', node, evictable)], request.safety);
   if (unsafe.length > 0)
     return failed(`safety: ${unsafe.map((v) => v.message).join('; ')}`, { ...base, afterMs: after() });
 
@@ -163,27 +163,16 @@ function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1).replace(/\.?0+$/, '')} s`;
 }
 
-function drainPlanOf(fault: string, node: string, pods: Pod[]) {
+// The pods found on the node now, judged by the namespace rules again (the cluster may have moved
+// pods onto it since the plan).
+function radiusOf(fault: string, node: string, pods: Pod[]): BlastRadius {
   return {
     fault,
-    kind: 'nodeDrain' as const,
-    selector: '',
-    amount: { count: 1 },
-    schedulable: 1,
-    excluded: [],
-    notes: [],
-    nodes: [
-      {
-        name: node,
-        skipped: [],
-        evictions: pods.map((pod) => ({
-          namespace: pod.namespace,
-          name: pod.name,
-          uid: pod.uid,
-          node,
-          owner: undefined,
-        })),
-      },
-    ],
+    pods: pods.map((pod) => ({ namespace: pod.namespace, name: pod.name })),
+    podVerb: 'evicts pods',
+    namespaces: [...new Set(pods.map((pod) => pod.namespace))].sort(),
+    nodes: [node],
+    workloads: [],
+    proxies: [],
   };
 }

@@ -4,7 +4,7 @@
 // still says "3 ready" for a moment, until the controllers have seen the deletion.
 import type { KubernetesAdapter, OwnerRef } from '../adapters/kubernetes.ts';
 import type { Clock } from '../clock.ts';
-import type { ActionEffect } from './fault-context.ts';
+import type { ActionEffect } from './fault-driver.ts';
 
 export type OwnerReadiness = Omit<ActionEffect, 'afterMs'> & { readyAt?: number };
 

@@ -1,68 +1,66 @@
-import { AdapterError } from '../adapters/adapter-error.ts';
-import type { OwnerRef } from '../adapters/kubernetes.ts';
-import { createLimiter } from '../concurrency/map-with-limit.ts';
-import type { FaultSpec } from '../experiment/schema.ts';
-import type { PodKillPlan, PodTarget } from '../selection/select-targets.ts';
-import type { ActionEffect, FaultAction, FaultContext } from './fault-context.ts';
-import { type OwnerReadiness, waitForOwnerReady } from './owner-readiness.ts';
-import { pickTargets } from './pick-targets.ts';
-
-const ownersReadAtOnce = 16;
-
 // podKill, one round: the picked pods deleted with the grace period (0 = at once, forced), each
 // only if it is still the pod that was picked (uid precondition). Afterwards each pod's owner is
-// watched until it is fully Ready again; pods of one owner share one watch.
-export async function preparePodKill(
-  fault: FaultSpec,
-  context: FaultContext,
-  round: number,
-): Promise<FaultAction[]> {
-  const plan = (await pickTargets(fault, context, round)) as PodKillPlan;
-  if (plan.pods.length === 0) {
-    if (round === 0) throw new Error(`no pod to kill: ${plan.notes.join('; ') || 'none picked'}`);
-    return [];
-  }
-  const kubernetes = context.kubernetes();
-  const gracePeriodSeconds = plan.gracePeriodSeconds;
-  const killedAt = new Map<string, number>();
-  const limit = createLimiter(ownersReadAtOnce);
-  const ownerKey = (pod: PodTarget) => pod.owner && `${pod.namespace}/${pod.owner.kind}/${pod.owner.name}`;
-  const podsOf = (key: string) => plan.pods.filter((p) => ownerKey(p) === key);
-  const watches = new Map<string, { left: number; begin: () => void; result: Promise<OwnerReadiness> }>();
+// watched until it is fully Ready again (pod-kill-watch.ts).
+import { AdapterError } from '../adapters/adapter-error.ts';
+import { parseDuration } from '../experiment/duration.ts';
+import { type Amount, amountOf, type PodTarget, pickRunningPods } from '../selection/select-targets.ts';
+import type { FaultDriver, PlanBase } from './fault-driver.ts';
+import { howMany } from './phrases.ts';
+import { createOwnerWatches } from './pod-kill-watch.ts';
+import type { UndoHandler } from './undo-record.ts';
 
-  // One watch per owner, begun once every pod of that owner in this round has been killed (a
-  // kill of 1 000 pods takes a while; polling owners meanwhile only slows the deletions down).
-  const watch = (pod: PodTarget, owner: OwnerRef, key: string, signal: AbortSignal) => {
-    let entry = watches.get(key);
-    if (!entry) {
-      let begin = () => {};
-      const begun = new Promise<void>((resolve) => {
-        begin = resolve;
-        signal.addEventListener('abort', () => resolve(), { once: true });
-      });
-      const killed = new Set(podsOf(key).map((p) => p.uid));
-      const result = begun.then(() =>
-        waitForOwnerReady({
-          kubernetes,
-          clock: context.clock,
-          namespace: pod.namespace,
-          owner,
-          killed,
-          signal,
-          limit,
-        }),
-      );
-      entry = { left: killed.size, begin, result };
-      watches.set(key, entry);
-    }
-    entry.left -= 1;
-    if (entry.left <= 0) entry.begin();
-    return entry.result;
-  };
+export type PodKillPlan = PlanBase<'podKill'> & {
+  namespace: string;
+  selector: string;
+  fieldSelector: string | undefined;
+  amount: Amount;
+  /** undefined: the pod's own terminationGracePeriodSeconds. */
+  gracePeriodSeconds: number | undefined;
+  /** Running pods, not terminating, that the selectors match: the base of `percent` and maxPodsPercent. */
+  running: number;
+  pods: PodTarget[];
+};
 
-  return plan.pods.map((pod): FaultAction => {
-    const key = ownerKey(pod);
+export const podKillDriver: FaultDriver<'podKill', PodKillPlan> = {
+  async select(fault, context) {
+    const { spec } = fault;
+    const amount = amountOf(spec);
+    const picked = await pickRunningPods(context.kubernetes(), spec, amount, {
+      seed: context.seed,
+      key: fault.name,
+      optIn: context.optIn,
+    });
     return {
+      fault: fault.name,
+      kind: 'podKill',
+      namespace: spec.namespace,
+      selector: spec.selector,
+      fieldSelector: spec.fieldSelector,
+      amount,
+      gracePeriodSeconds:
+        spec.gracePeriod === undefined ? undefined : Math.ceil(parseDuration(spec.gracePeriod) / 1000),
+      ...picked,
+    };
+  },
+  blastRadius: (plan) => ({
+    fault: plan.fault,
+    pods: plan.pods.map((pod) => ({ namespace: pod.namespace, name: pod.name })),
+    podVerb: 'kills pods',
+    namespaces: [plan.namespace],
+    nodes: [],
+    workloads: [],
+    proxies: [],
+    share: { taken: plan.pods.length, of: plan.running, selector: plan.selector, namespace: plan.namespace },
+  }),
+  async prepare(fault, plan, context, round) {
+    if (plan.pods.length === 0) {
+      if (round === 0) throw new Error(`no pod to kill: ${plan.notes.join('; ') || 'none picked'}`);
+      return [];
+    }
+    const kubernetes = context.kubernetes();
+    const { gracePeriodSeconds } = plan;
+    const watches = createOwnerWatches(plan.pods, kubernetes, context.clock);
+    return plan.pods.map((pod) => ({
       fault: fault.name,
       target: `pod/${pod.namespace}/${pod.name}`,
       undo: { kind: 'pod-deleted', namespace: pod.namespace, pod: pod.name },
@@ -77,20 +75,40 @@ export async function preparePodKill(
             error instanceof AdapterError && (error.failure === 'not-found' || error.failure === 'conflict');
           if (!gone) throw error;
         }
-        killedAt.set(pod.uid, context.clock.now());
+        watches.killed(pod);
       },
-      async observe(signal): Promise<ActionEffect> {
-        if (!pod.owner || !key)
-          return {
-            outcome: 'not-measured',
-            detail: `${pod.namespace}/${pod.name} has no controller: nothing replaces it`,
-          };
-        const readiness = await watch(pod, pod.owner, key, signal);
-        const { readyAt, ...effect } = readiness;
-        const since = killedAt.get(pod.uid);
-        const end = readyAt ?? context.clock.now();
-        return { ...effect, ...(since === undefined ? {} : { afterMs: Math.max(0, end - since) }) };
-      },
-    };
-  });
-}
+      observe: (signal) => watches.observe(pod, signal),
+    }));
+  },
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false }),
+  describe: ({ spec }) =>
+    `pod kill of ${howMany(spec, 'pod')} matching ${spec.selector} in ${spec.namespace}${spec.every ? `, every ${spec.every}` : ''}`,
+  planRows: (plan) =>
+    plan.pods.map((pod) => ({
+      namespace: pod.namespace,
+      target: `pod/${pod.name}`,
+      owner: pod.owner && `${pod.owner.kind}/${pod.owner.name}`,
+      check: { action: 'delete' as const, name: pod.name, namespace: pod.namespace },
+    })),
+  dryRun: (plan, kubernetes) =>
+    plan.pods.map((pod) => ({
+      fault: plan.fault,
+      action: 'delete' as const,
+      namespace: pod.namespace,
+      name: pod.name,
+      send: async () =>
+        void (await kubernetes.deletePod(pod.namespace, pod.name, {
+          gracePeriodSeconds: plan.gracePeriodSeconds,
+          dryRun: true,
+        })),
+    })),
+  repeatEveryMs: ({ spec }) => (spec.every ? parseDuration(spec.every) : undefined),
+};
+
+// A deleted pod is not brought back: its controller replaces it. Nothing to revert.
+export const podDeletedUndo: UndoHandler<'pod-deleted'> = {
+  describe: (undo) => `pod ${undo.namespace}/${undo.pod} deleted (its controller replaces it)`,
+  revert: async () => 'already-gone',
+  isReverted: async () => true,
+  outOfReach: () => undefined,
+};

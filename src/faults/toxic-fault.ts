@@ -1,30 +1,66 @@
-import type { ToxiproxyFaultSpec } from '../experiment/schema.ts';
-import { type FaultAction, type FaultContext, markedName } from './fault-context.ts';
-import { prepareProxy } from './prepare-proxy.ts';
+// toxiproxy: one Toxiproxy toxic (latency, bandwidth, slow_close, timeout, reset_peer, slicer,
+// limit_data) on a proxy, named with the run id so an orphan can be traced to its run.
+import type { FaultDriver } from './fault-driver.ts';
+import { markedName } from './fault-marks.ts';
+import { type ProxyPlan, prepareProxy, proxyBlastRadius, proxyPlanRow, selectProxy } from './proxy-target.ts';
+import type { UndoHandler } from './undo-record.ts';
 
-// A Toxiproxy toxic (latency, bandwidth, slow_close, timeout, reset_peer, slicer, limit_data).
-export async function prepareToxic(
-  name: string,
-  spec: ToxiproxyFaultSpec,
-  context: FaultContext,
-): Promise<FaultAction[]> {
-  const proxyActions = await prepareProxy(name, spec, context);
-  const toxicName = markedName(context.runId, name);
-  const toxiproxy = context.toxiproxy(spec.url);
-  return [
-    ...proxyActions,
-    {
-      fault: name,
-      target: `${spec.proxy} (${spec.toxic} ${spec.stream ?? 'downstream'})`,
-      undo: { kind: 'toxic', url: toxiproxy.url, proxy: spec.proxy, toxic: toxicName },
-      inject: () =>
-        toxiproxy.addToxic(spec.proxy, {
-          name: toxicName,
-          type: spec.toxic,
-          stream: spec.stream ?? 'downstream',
-          toxicity: spec.toxicity ?? 1,
-          attributes: spec.attributes ?? {},
-        }),
-    },
-  ];
-}
+export const toxicDriver: FaultDriver<'toxiproxy', ProxyPlan> = {
+  async select(fault, context) {
+    const { spec } = fault;
+    const proxy = await selectProxy(fault.name, spec, context);
+    const toxic = {
+      type: spec.toxic,
+      stream: spec.stream ?? 'downstream',
+      toxicity: spec.toxicity ?? 1,
+      attributes: spec.attributes ?? {},
+    };
+    return { ...proxy, kind: 'toxiproxy', toxic };
+  },
+  blastRadius: proxyBlastRadius,
+  async prepare(fault, plan, context) {
+    const { spec } = fault;
+    const toxicName = markedName(context.runId, fault.name);
+    const toxiproxy = context.toxiproxy(spec.url);
+    const stream = spec.stream ?? 'downstream';
+    return [
+      ...prepareProxy(plan, context),
+      {
+        fault: fault.name,
+        target: `${spec.proxy} (${spec.toxic} ${stream})`,
+        undo: { kind: 'toxic', url: toxiproxy.url, proxy: spec.proxy, toxic: toxicName },
+        inject: () =>
+          toxiproxy.addToxic(spec.proxy, {
+            name: toxicName,
+            type: spec.toxic,
+            stream,
+            toxicity: spec.toxicity ?? 1,
+            attributes: spec.attributes ?? {},
+          }),
+      },
+    ];
+  },
+  recoveryScope: (fault) => ({ toxiproxyUrls: [fault.spec.url], nodeCordons: false }),
+  describe({ spec }) {
+    const attributes = Object.entries(spec.attributes ?? {}).map(([k, v]) => `${k} ${v}`);
+    if (spec.stream) attributes.push(spec.stream);
+    if (spec.toxicity !== undefined && spec.toxicity < 1) attributes.push(`toxicity ${spec.toxicity}`);
+    return `${spec.toxic} toxic on proxy ${spec.proxy}${attributes.length ? ` (${attributes.join(', ')})` : ''}`;
+  },
+  planRows: (plan) => [proxyPlanRow(plan, `${plan.toxic?.type} ${plan.toxic?.stream}`)],
+  dryRun: () => [],
+  repeatEveryMs: () => undefined,
+};
+
+export const toxicUndo: UndoHandler<'toxic'> = {
+  describe: (undo) => `toxic ${undo.toxic} on proxy ${undo.proxy} at ${undo.url}`,
+  async revert(undo, context) {
+    const removed = await context.toxiproxy(undo.url).removeToxic(undo.proxy, undo.toxic);
+    return removed ? 'reverted' : 'already-gone';
+  },
+  async isReverted(undo, context) {
+    const proxy = await context.toxiproxy(undo.url).getProxy(undo.proxy);
+    return !proxy?.toxics.some((t) => t.name === undo.toxic);
+  },
+  outOfReach: () => undefined,
+};

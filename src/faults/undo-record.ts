@@ -1,24 +1,57 @@
-// How to undo one injected fault: written to the fault ledger before the fault is injected, and
-// enough on its own to revert it (the experiment file is not needed), so `faultline recover` can.
-export type UndoRecord =
-  | { kind: 'toxic'; url: string; proxy: string; toxic: string }
-  | { kind: 'proxy-created'; url: string; proxy: string }
-  | { kind: 'proxy-disabled'; url: string; proxy: string }
-  /** runId: the run whose mark the node carries; only a node with that mark is uncordoned. */
-  | { kind: 'node-cordoned'; node: string; runId?: string }
-  | { kind: 'pod-deleted'; namespace: string; pod: string };
+import type { ClusterRef, KubernetesAdapter } from '../adapters/kubernetes.ts';
+import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
 
-export function describeUndo(undo: UndoRecord): string {
-  switch (undo.kind) {
-    case 'toxic':
-      return `toxic ${undo.toxic} on proxy ${undo.proxy} at ${undo.url}`;
-    case 'proxy-created':
-      return `proxy ${undo.proxy} created at ${undo.url}`;
-    case 'proxy-disabled':
-      return `proxy ${undo.proxy} disabled at ${undo.url}`;
-    case 'node-cordoned':
-      return `node ${undo.node} cordoned`;
-    case 'pod-deleted':
-      return `pod ${undo.namespace}/${undo.pod} deleted (its controller replaces it)`;
+// How to undo one injected fault: written to the fault ledger before the fault is injected, and
+// enough on its own to revert it (the experiment file is not needed), so `faultline recover` can,
+// from another process or machine. Each record names where its target lives: a Toxiproxy server's
+// URL, or a cluster (API server URL and kubeconfig context), so a revert never acts elsewhere.
+export type UndoRecords = {
+  toxic: { url: string; proxy: string; toxic: string };
+  'proxy-created': { url: string; proxy: string };
+  'proxy-disabled': { url: string; proxy: string };
+  /** runId: the run whose mark the node carries; only a node with that mark is uncordoned. */
+  'node-cordoned': { node: string; runId?: string; cluster?: ClusterRef };
+  'pod-deleted': { namespace: string; pod: string };
+};
+
+export type UndoKind = keyof UndoRecords;
+
+export type UndoOf<K extends UndoKind> = { [P in K]: { kind: P } & UndoRecords[P] }[K];
+
+export type UndoRecord = UndoOf<UndoKind>;
+
+export type RevertOutcome = 'reverted' | 'already-gone';
+
+/** The servers a revert may use: the same lookups as a run, from any process. */
+export type RevertContext = {
+  toxiproxy: (url: string) => ToxiproxyAdapter;
+  kubernetes: () => KubernetesAdapter;
+};
+
+// How one kind of undo record is reverted and confirmed. Idempotent: undoing what is already undone
+// answers 'already-gone'. `revert` throws (an AdapterError) when the server cannot be reached.
+export type UndoHandler<K extends UndoKind> = {
+  describe(undo: UndoOf<K>): string;
+  revert(undo: UndoOf<K>, context: RevertContext): Promise<RevertOutcome>;
+  /** Confirms a revert by reading the target back. */
+  isReverted(undo: UndoOf<K>, context: RevertContext): Promise<boolean>;
+  /** Why this runner must not touch it (its cluster is another one); undefined when it may. */
+  outOfReach(undo: UndoOf<K>, context: RevertContext): string | undefined;
+};
+
+// A record that names its cluster is reverted only through a client of that cluster: a runner
+// configured for another one leaves it open (closing it as "already gone" would lose the fault).
+export function clusterMismatch(
+  recorded: ClusterRef | undefined,
+  context: RevertContext,
+): string | undefined {
+  if (!recorded) return undefined;
+  let current: ClusterRef;
+  try {
+    current = context.kubernetes().cluster;
+  } catch (error) {
+    return `it was made in cluster ${recorded.server} and no cluster is configured here (${(error as Error).message})`;
   }
+  if (current.server === recorded.server) return undefined;
+  return `it was made in cluster ${recorded.server} (context ${recorded.context}); this runner is connected to ${current.server} (context ${current.context})`;
 }

@@ -1,7 +1,9 @@
 import { cordonAnnotation } from '../adapters/kubernetes.ts';
 import type { Clock } from '../clock.ts';
-import { type FaultContext, faultMarkPrefix, runIdFromMark } from '../faults/fault-context.ts';
-import { describeUndo, type UndoRecord } from '../faults/undo-record.ts';
+import type { RecoveryScope } from '../faults/fault-driver.ts';
+import { faultMarkPrefix, runIdFromMark } from '../faults/fault-marks.ts';
+import { describeUndo, outOfReach } from '../faults/undo-handlers.ts';
+import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
 import type { FaultLedger, LedgerOpen } from './fault-ledger.ts';
 import { isProcessAlive } from './process-alive.ts';
 import { revertWithRetry } from './revert-with-retry.ts';
@@ -13,7 +15,13 @@ export type RecoveredItem = {
   ok: boolean;
   detail: string;
 };
-export type RecoverResult = { items: RecoveredItem[]; skippedLive: LedgerOpen[]; scanErrors: string[] };
+export type RecoverResult = {
+  items: RecoveredItem[];
+  skippedLive: LedgerOpen[];
+  /** Entries whose target this runner must not touch (another cluster): left open, for a runner that can. */
+  leftAlone: { entry: LedgerOpen; description: string; reason: string }[];
+  scanErrors: string[];
+};
 
 // Reverts every open ledger entry of a run that is no longer alive, then every orphan found by its
 // marks: toxics named faultline-<runId>-... on the given Toxiproxy servers and nodes annotated with
@@ -21,9 +29,9 @@ export type RecoverResult = { items: RecoveredItem[]; skippedLive: LedgerOpen[];
 // are left to that run.
 export async function recoverFaults(options: {
   ledger: FaultLedger;
-  context: Pick<FaultContext, 'toxiproxy' | 'kubernetes'> & { clock: Clock };
-  toxiproxyUrls: string[];
-  scanNodes: boolean;
+  context: RevertContext & { clock: Clock };
+  /** Where to look for orphans by their marks (see recoveryScopeOf). */
+  scope: RecoveryScope;
   timeoutMs: number;
   currentRunId?: string;
 }): Promise<RecoverResult> {
@@ -36,7 +44,13 @@ export async function recoverFaults(options: {
   );
   const skippedLive = open.filter((e) => liveRuns.has(e.runId));
   const handled = new Set<string>();
+  const leftAlone: RecoverResult['leftAlone'] = [];
   for (const entry of open.filter((e) => !liveRuns.has(e.runId))) {
+    const elsewhere = outOfReach(entry.undo, context);
+    if (elsewhere) {
+      leftAlone.push({ entry, description: describeUndo(entry.undo), reason: elsewhere });
+      continue;
+    }
     const report = await revertWithRetry(entry.undo, context, { timeoutMs: options.timeoutMs });
     if (report.ok) ledger.close(entry.entry, report.outcome);
     handled.add(JSON.stringify(entry.undo));
@@ -50,7 +64,7 @@ export async function recoverFaults(options: {
   }
   const orphans: UndoRecord[] = [];
   for (const url of new Set([
-    ...options.toxiproxyUrls,
+    ...options.scope.toxiproxyUrls,
     ...open.flatMap((e) => ('url' in e.undo ? [e.undo.url] : [])),
   ])) {
     try {
@@ -70,13 +84,18 @@ export async function recoverFaults(options: {
       scanErrors.push(`could not scan ${url} for orphan toxics: ${(error as Error).message}`);
     }
   }
-  if (options.scanNodes) {
+  if (options.scope.nodeCordons) {
     try {
       // Only cordoned nodes, selected by the server: a cluster of thousands answers with a few.
       for (const node of await context.kubernetes().listNodes(undefined, 'spec.unschedulable=true')) {
         const runId = node.annotations[cordonAnnotation];
         if (runId === undefined || liveRuns.has(runId)) continue;
-        orphans.push({ kind: 'node-cordoned', node: node.name, runId });
+        orphans.push({
+          kind: 'node-cordoned',
+          node: node.name,
+          runId,
+          cluster: context.kubernetes().cluster,
+        });
       }
     } catch (error) {
       scanErrors.push(`could not scan nodes for orphan cordons: ${(error as Error).message}`);
@@ -92,5 +111,5 @@ export async function recoverFaults(options: {
       detail: report.ok ? report.outcome : report.lastError,
     });
   }
-  return { items, skippedLive, scanErrors };
+  return { items, skippedLive, leftAlone, scanErrors };
 }

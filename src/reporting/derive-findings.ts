@@ -1,7 +1,8 @@
 import type { Journal, JournalFault } from '../engine/journal.ts';
 import type { Verdict } from '../engine/verdict.ts';
-import type { ActionEffect } from '../faults/fault-context.ts';
-import { describeUndo } from '../faults/undo-record.ts';
+import type { ActionEffect } from '../faults/fault-driver.ts';
+import { describeUndo, isUndoKind } from '../faults/undo-handlers.ts';
+import type { UndoRecord } from '../faults/undo-record.ts';
 import { type ActiveSpan, activeSpans, analyzeProbes, type ProbeAnalysis } from './analyze-probes.ts';
 import { deriveLessons, type Lessons } from './derive-lessons.ts';
 import { deriveTimeline, type Timeline } from './derive-timeline.ts';
@@ -112,6 +113,12 @@ export function deriveFindings(journal: Journal): Findings {
   };
 }
 
+// A journal from a newer Faultline may hold an undo kind this one does not know.
+function describeUndoOf(undo: UndoRecord): string {
+  const kind: unknown = (undo as { kind?: unknown } | undefined)?.kind;
+  return isUndoKind(kind) ? describeUndo(undo) : `${String(kind)} undo (unknown to this version)`;
+}
+
 function actionRows(journal: Journal): ActionRow[] {
   const method = journal.methodStartedAt;
   return journal.faults.flatMap((fault: JournalFault) => {
@@ -126,13 +133,13 @@ function actionRows(journal: Journal): ActionRow[] {
         ? []
         : retried.length === 1
           ? retries
-          : retries.filter((r) => r.includes(action.target) || r.includes(describeUndo(action.undo)));
+          : retries.filter((r) => r.includes(action.target) || r.includes(describeUndoOf(action.undo)));
     return fault.actions.map((action) => ({
       fault: fault.name,
       kind: fault.kind,
       description: describeFaultSpec(spec, fault.kind),
       target: action.target,
-      undo: describeUndo(action.undo),
+      undo: describeUndoOf(action.undo),
       undoKind: action.undo.kind,
       ledgerEntry: action.ledgerEntry,
       round: action.round,

@@ -1,4 +1,4 @@
-import type { Journal } from '../engine/journal.ts';
+import type { EventType, Journal } from '../engine/journal.ts';
 import type { Phase } from '../engine/verdict.ts';
 import type { ProbeAnalysis } from './analyze-probes.ts';
 import { formatDuration, formatNumber } from './format-time.ts';
@@ -12,18 +12,36 @@ export type Timeline = { entries: TimelineEntry[]; omitted: number; gapAt: numbe
 
 const maxEntries = 200;
 
-const toneOf: Record<string, TimelineTone> = {
-  injected: 'warn',
-  'inject-failed': 'bad',
-  reverted: 'good',
-  'revert-failed': 'bad',
-  'revert-retry': 'warn',
+// Every event type has its tone: a new type does not compile until it is given one. The verdict's
+// tone is the verdict's own (see below).
+const toneOf: Record<EventType, TimelineTone> = {
+  phase: 'info',
   recovered: 'good',
   'recover-failed': 'bad',
   'recover-scan-failed': 'warn',
-  'abort-condition': 'bad',
-  'probe-failed': 'bad',
+  'ledger-problem': 'warn',
+  'safety-violation': 'bad',
   'steady-state-met': 'good',
+  'probe-failed': 'bad',
+  'abort-condition': 'bad',
+  step: 'info',
+  injected: 'warn',
+  'inject-failed': 'bad',
+  'owner-ready': 'good',
+  'owner-not-ready': 'warn',
+  'not-measured': 'info',
+  drained: 'info',
+  'drain-blocked': 'bad',
+  'drain-failed': 'bad',
+  'drain-stopped': 'warn',
+  reverting: 'info',
+  'revert-retry': 'warn',
+  reverted: 'good',
+  'revert-failed': 'bad',
+  'ledger-close-failed': 'warn',
+  'rollback-succeeded': 'good',
+  'rollback-failed': 'bad',
+  verdict: 'info',
 };
 
 // What happened, in time order: the journal's events, except that the method's per-sample failures
@@ -37,7 +55,7 @@ export function deriveTimeline(journal: Journal, probes: ProbeAnalysis[]): Timel
         ? journal.verdict === 'held'
           ? 'good'
           : 'bad'
-        : (toneOf[event.type] ?? 'info');
+        : (toneOf[event.type] ?? 'info'); // a journal from a newer version may hold others
     entries.push({ at: event.at, phase: event.phase, what: event.type, text: event.message, tone });
   }
   for (const probe of probes) {

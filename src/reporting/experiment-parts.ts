@@ -1,4 +1,6 @@
-import type { FaultSpec, ProbeSpec, SafetySpec } from '../experiment/schema.ts';
+import type { Fault } from '../experiment/experiment.ts';
+import { faultKinds, type ProbeSpec, type SafetySpec } from '../experiment/schema.ts';
+import { describeFault } from '../faults/fault-drivers.ts';
 
 // The journal keeps the experiment as written (`unknown`: it may come from an older file or a
 // hand-edited journal), so reports read the parts they need defensively.
@@ -44,39 +46,23 @@ export function findProbeSpec(experiment: unknown, name: string): ProbeSpec | un
   return all.find((p): p is ProbeSpec => isRecord(p) && p.name === name);
 }
 
-export function findFaultSpec(experiment: unknown, name: string): FaultSpec | undefined {
-  return asArray(specOf(experiment).faults).find((f): f is FaultSpec => isRecord(f) && f.name === name);
+export function findFaultSpec(experiment: unknown, name: string): Record<string, unknown> | undefined {
+  return asArray(specOf(experiment).faults).find(
+    (f): f is Record<string, unknown> => isRecord(f) && f.name === name,
+  );
 }
 
-const howMany = (spec: { count?: number; percent?: number }, noun: string) =>
-  spec.count !== undefined
-    ? `${spec.count} ${noun}${spec.count === 1 ? '' : 's'}`
-    : spec.percent !== undefined
-      ? `${spec.percent}% of the ${noun}s`
-      : `1 ${noun}`;
-
-// What a fault does, in words: "latency toxic on proxy catalog (latency 800, jitter 50)".
-export function describeFaultSpec(fault: FaultSpec | undefined, kind: string): string {
-  if (!fault) return `${kind} fault`;
-  if (fault.toxiproxy) {
-    const t = fault.toxiproxy;
-    const attributes = Object.entries(t.attributes ?? {}).map(([k, v]) => `${k} ${v}`);
-    if (t.stream) attributes.push(`${t.stream}`);
-    if (t.toxicity !== undefined && t.toxicity < 1) attributes.push(`toxicity ${t.toxicity}`);
-    return `${t.toxic} toxic on proxy ${t.proxy}${attributes.length ? ` (${attributes.join(', ')})` : ''}`;
+// What a fault does, in words, as its driver says it: "latency toxic on proxy catalog (latency
+// 800, jitter 50)". A journal is read defensively: a fault this version does not know is named by
+// its kind only.
+export function describeFaultSpec(fault: Record<string, unknown> | undefined, kind: string): string {
+  const spec = fault?.[kind];
+  if (!fault || !isRecord(spec) || !(faultKinds as string[]).includes(kind)) return `${kind} fault`;
+  try {
+    return describeFault({ name: String(fault.name), kind, spec } as Fault);
+  } catch {
+    return `${kind} fault`;
   }
-  if (fault.partition) return `partition of proxy ${fault.partition.proxy} (all its connections cut)`;
-  if (fault.podKill) {
-    const p = fault.podKill;
-    return `pod kill of ${howMany(p, 'pod')} matching ${p.selector} in ${p.namespace}${p.every ? `, every ${p.every}` : ''}`;
-  }
-  if (fault.nodeDrain) {
-    return `drain of ${howMany(fault.nodeDrain, 'node')} matching ${fault.nodeDrain.selector}`;
-  }
-  if (fault.nodeCordon) {
-    return `cordon of ${howMany(fault.nodeCordon, 'node')} matching ${fault.nodeCordon.selector}`;
-  }
-  return `${kind} fault`;
 }
 
 // The safety limits of the experiment, in words; empty when it set none.

@@ -5,9 +5,9 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Diagnostic, Severity } from '../experiment/diagnostic.ts';
+import type { Experiment } from '../experiment/experiment.ts';
 import { loadExperiment } from '../experiment/load-experiment.ts';
 import type { Schedule } from '../experiment/schedule-schema.ts';
-import type { Experiment } from '../experiment/schema.ts';
 import { createSourceLocator } from '../experiment/source-positions.ts';
 
 export type LoadedEntry = { name: string; file: string; experiment?: Experiment };

@@ -1,7 +1,6 @@
 // The safety rules of an experiment, as pure functions over the planned targets. Every violation
 // is reported, not only the first.
 import type { SafetySpec } from '../experiment/schema.ts';
-import type { FaultPlan } from './select-targets.ts';
 
 export type SafetyRule =
   | 'namespace-not-allowed'
@@ -33,37 +32,41 @@ export function formatOptInLabel(optIn: OptInLabel): string {
   return optIn.value === undefined ? optIn.key : `${optIn.key}=${optIn.value}`;
 }
 
-// The namespaces whose pods a fault would delete or evict: a pod kill's own namespace (even when
-// nothing matched), and the namespace of every pod a drain would evict.
-function namespacesHitBy(plan: FaultPlan): string[] {
-  switch (plan.kind) {
-    case 'podKill':
-      return [plan.namespace];
-    case 'nodeDrain':
-      return [...new Set(plan.nodes.flatMap((node) => node.evictions.map((pod) => pod.namespace)))].sort();
-    case 'nodeCordon':
-    case 'toxiproxy':
-    case 'partition':
-      return [];
-  }
-}
+/** What one fault touches (one round of it; `rounds` when it repeats): the input of every safety
+ * rule and of the overlap check between runs. Kind-free: each fault driver says what it hits. */
+export type BlastRadius = {
+  fault: string;
+  /** Pods deleted or evicted. */
+  pods: { namespace: string; name: string }[];
+  /** What is done to those pods, for messages. */
+  podVerb?: 'kills pods' | 'evicts pods';
+  /** Namespaces the fault acts in even when nothing matched (a pod kill's own namespace). */
+  namespaces: string[];
+  nodes: string[];
+  workloads: { namespace: string; kind: string; name: string }[];
+  proxies: { url: string; proxy: string }[];
+  /** A pod kill: how many of the Running pods its selectors match it takes (maxPodsPercent). */
+  share?: { taken: number; of: number; selector: string; namespace: string };
+  /** A fault that repeats: how many rounds it may run (default 1); each takes as many pods again. */
+  rounds?: number;
+};
 
-function checkNamespaces(plan: FaultPlan, allowed: readonly string[] | undefined): Violation[] {
+function checkNamespaces(radius: BlastRadius, allowed: readonly string[] | undefined): Violation[] {
   const violations: Violation[] = [];
-  const verb = plan.kind === 'podKill' ? 'kills pods' : 'evicts pods';
-  for (const namespace of namespacesHitBy(plan)) {
+  const verb = radius.podVerb ?? 'acts';
+  for (const namespace of radius.namespaces) {
     if (allowed?.includes(namespace)) continue;
     if (namespace === protectedNamespace) {
       violations.push({
         rule: 'kube-system',
-        fault: plan.fault,
-        message: `fault "${plan.fault}" ${verb} in namespace ${namespace}, which is denied unless safety.namespaces names it`,
+        fault: radius.fault,
+        message: `fault "${radius.fault}" ${verb} in namespace ${namespace}, which is denied unless safety.namespaces names it`,
       });
     } else if (allowed) {
       violations.push({
         rule: 'namespace-not-allowed',
-        fault: plan.fault,
-        message: `fault "${plan.fault}" ${verb} in namespace ${namespace}, which is not in safety.namespaces (${allowed.join(', ') || 'empty'})`,
+        fault: radius.fault,
+        message: `fault "${radius.fault}" ${verb} in namespace ${namespace}, which is not in safety.namespaces (${allowed.join(', ') || 'empty'})`,
       });
     }
   }
@@ -71,53 +74,52 @@ function checkNamespaces(plan: FaultPlan, allowed: readonly string[] | undefined
 }
 
 // maxPodsPercent is measured against the Running pods the selector matches in the namespace.
-function checkPodsPercent(plan: FaultPlan, maxPercent: number | undefined): Violation[] {
-  if (maxPercent === undefined || plan.kind !== 'podKill' || plan.pods.length === 0) return [];
-  const percent = plan.running === 0 ? 100 : (plan.pods.length / plan.running) * 100;
+function checkPodsPercent(radius: BlastRadius, maxPercent: number | undefined): Violation[] {
+  const share = radius.share;
+  if (maxPercent === undefined || !share || share.taken === 0) return [];
+  const percent = share.of === 0 ? 100 : (share.taken / share.of) * 100;
   if (percent <= maxPercent) return [];
-  const share = `${plan.pods.length} of ${plan.running} Running pods (${Math.round(percent)}%)`;
+  const what = `${share.taken} of ${share.of} Running pods (${Math.round(percent)}%)`;
   return [
     {
       rule: 'max-pods-percent',
-      fault: plan.fault,
-      message: `fault "${plan.fault}" kills ${share} matching ${plan.selector} in ${plan.namespace}; safety.maxPodsPercent is ${maxPercent}`,
+      fault: radius.fault,
+      message: `fault "${radius.fault}" kills ${what} matching ${share.selector} in ${share.namespace}; safety.maxPodsPercent is ${maxPercent}`,
     },
   ];
 }
 
-export function countPodsHit(plans: readonly FaultPlan[]): number {
+// A pod is counted once however many faults hit it; a repeating fault takes as many pods again in
+// every round after the first (its replacements are other pods).
+export function countPodsHit(radii: readonly BlastRadius[]): number {
   const pods = new Set<string>();
-  for (const plan of plans) {
-    if (plan.kind === 'podKill') for (const pod of plan.pods) pods.add(`${pod.namespace}/${pod.name}`);
-    if (plan.kind === 'nodeDrain')
-      for (const node of plan.nodes)
-        for (const pod of node.evictions) pods.add(`${pod.namespace}/${pod.name}`);
+  let repeats = 0;
+  for (const radius of radii) {
+    for (const pod of radius.pods) pods.add(`${pod.namespace}/${pod.name}`);
+    repeats += Math.max(0, (radius.rounds ?? 1) - 1) * radius.pods.length;
   }
-  return pods.size;
+  return pods.size + repeats;
 }
 
-export function countNodesHit(plans: readonly FaultPlan[]): number {
-  const nodes = new Set<string>();
-  for (const plan of plans) {
-    if (plan.kind === 'nodeDrain' || plan.kind === 'nodeCordon')
-      for (const node of plan.nodes) nodes.add(node.name);
-  }
-  return nodes.size;
+export function countNodesHit(radii: readonly BlastRadius[]): number {
+  return new Set(radii.flatMap((radius) => radius.nodes)).size;
 }
 
-export function checkSafety(plans: readonly FaultPlan[], safety: SafetySpec = {}): Violation[] {
-  const violations = plans.flatMap((plan) => [
-    ...checkNamespaces(plan, safety.namespaces),
-    ...checkPodsPercent(plan, safety.maxPodsPercent),
+// The same rules for `plan` (the whole experiment, repeats included) and for `run` (before anything
+// is injected, and again on the targets of every round, added to what the run already hit).
+export function checkSafety(radii: readonly BlastRadius[], safety: SafetySpec = {}): Violation[] {
+  const violations = radii.flatMap((radius) => [
+    ...checkNamespaces(radius, safety.namespaces),
+    ...checkPodsPercent(radius, safety.maxPodsPercent),
   ]);
-  const pods = countPodsHit(plans);
+  const pods = countPodsHit(radii);
   if (safety.maxPods !== undefined && pods > safety.maxPods) {
     violations.push({
       rule: 'max-pods',
       message: `the experiment kills or evicts ${pods} pods; safety.maxPods is ${safety.maxPods}`,
     });
   }
-  const nodes = countNodesHit(plans);
+  const nodes = countNodesHit(radii);
   if (safety.maxNodes !== undefined && nodes > safety.maxNodes) {
     violations.push({
       rule: 'max-nodes',

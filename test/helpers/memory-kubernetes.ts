@@ -130,6 +130,7 @@ export function createMemoryKubernetes(clock: Clock): MemoryKubernetes {
   };
 
   const cluster: MemoryKubernetes = {
+    cluster: { server: 'https://memory.test', context: 'memory' },
     pods,
     nodes,
     deployments,

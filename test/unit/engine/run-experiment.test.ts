@@ -4,15 +4,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import type { KubernetesAdapter } from '../../../src/adapters/kubernetes.ts';
-import { runExperiment } from '../../../src/engine/run-experiment.ts';
+import type { Clock } from '../../../src/clock.ts';
+import { runExperiment, UnexpectedRunError } from '../../../src/engine/run-experiment.ts';
 import { exitCodeFor } from '../../../src/engine/verdict.ts';
 import { ExitCode } from '../../../src/exit-codes.ts';
-import type { Experiment, FaultSpec } from '../../../src/experiment/schema.ts';
+import { type Experiment, normalizeExperiment } from '../../../src/experiment/experiment.ts';
+import type {
+  ExperimentDocument,
+  FaultDocument as FaultSpec,
+  ProbeSpec,
+} from '../../../src/experiment/schema.ts';
 import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
+import type { ProbeContext } from '../../../src/probes/probe-context.ts';
 import type { SampleOutcome } from '../../../src/probes/sample.ts';
 import type { Runtime } from '../../../src/runtime.ts';
-import { createManualClock } from '../../helpers/manual-clock.ts';
 import { createMemoryToxiproxy } from '../../helpers/memory-toxiproxy.ts';
+import { createVirtualClock } from '../../helpers/virtual-clock.ts';
 
 const url = 'http://toxiproxy.test';
 const latency: FaultSpec = {
@@ -22,8 +29,8 @@ const latency: FaultSpec = {
   duration: '30s',
 };
 
-function experiment(overrides: Partial<Experiment['spec']> = {}): Experiment {
-  return {
+function experiment(overrides: Partial<ExperimentDocument['spec']> = {}): Experiment {
+  return normalizeExperiment({
     apiVersion: 'faultline.dev/v1alpha1',
     kind: 'Experiment',
     metadata: { name: 'unit' },
@@ -36,12 +43,12 @@ function experiment(overrides: Partial<Experiment['spec']> = {}): Experiment {
       faults: [latency],
       ...overrides,
     },
-  };
+  });
 }
 
 // `script(probe, elapsedMs)` decides each sample's outcome.
 function setup(script: (probe: string, elapsedMs: number) => SampleOutcome = () => 'ok') {
-  const clock = createManualClock();
+  const clock = createVirtualClock();
   const toxiproxy = createMemoryToxiproxy(url);
   toxiproxy.proxies.set('catalog', {
     name: 'catalog',
@@ -67,7 +74,11 @@ function setup(script: (probe: string, elapsedMs: number) => SampleOutcome = () 
       return { probe: probe.name, at: clock.now(), outcome, detail: outcome, durationMs: 0, attempts: 1 };
     },
   };
-  const run = (spec?: Partial<Experiment['spec']>, signal?: AbortSignal, revertTimeoutMs?: number) => {
+  const run = (
+    spec?: Partial<ExperimentDocument['spec']>,
+    signal?: AbortSignal,
+    revertTimeoutMs?: number,
+  ) => {
     const e = experiment(spec);
     return runExperiment(
       {
@@ -82,7 +93,7 @@ function setup(script: (probe: string, elapsedMs: number) => SampleOutcome = () 
       runtime,
     );
   };
-  return { clock, toxiproxy, ledger, run };
+  return { clock, toxiproxy, ledger, run, runtime };
 }
 
 const eventTimes = (journal: { startedAt: number; events: { at: number; type: string }[] }, type: string) =>
@@ -186,14 +197,30 @@ test('a revert that never succeeds: exit 5, and the journal says exactly what is
   t.is(ledger.openEntries().length, 1, 'the ledger entry stays open for faultline recover');
 });
 
-test('an injection that fails ends the run with an error, and what was injected is reverted', async (t) => {
-  const { run, toxiproxy } = setup();
+test('a fault whose proxy is missing is found before anything is injected: verdict error', async (t) => {
+  const { run, toxiproxy, ledger } = setup();
   const missing: FaultSpec = { name: 'ghost', partition: { url, proxy: 'no-such-proxy' }, start: '10s' };
   const { journal, verdict } = await run({ faults: [latency, missing] });
   t.is(verdict, 'error');
-  t.regex(journal.reason ?? '', /could not inject ghost: .*no-such-proxy does not exist/);
-  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.regex(journal.reason ?? '', /could not pick the targets: .*no-such-proxy does not exist/);
+  t.false(toxiproxy.calls.some((c) => c.startsWith('add')));
+  t.deepEqual(ledger.lines(), []);
   t.is(exitCodeFor(verdict, false), ExitCode.environmentError);
+});
+
+test('an injection that fails ends the run with an error, and what was injected is reverted', async (t) => {
+  const { run, toxiproxy, clock } = setup((_, ms) => {
+    if (ms >= 8_000) toxiproxy.proxies.delete('other'); // gone between the plan and its start
+    return 'ok';
+  });
+  toxiproxy.proxies.set('other', { name: 'other', listen: 'l2', upstream: 'u2', enabled: true, toxics: [] });
+  const later: FaultSpec = { name: 'ghost', partition: { url, proxy: 'other' }, start: '10s' };
+  const { journal, verdict } = await run({ faults: [latency, later] });
+  t.is(verdict, 'error');
+  t.regex(journal.reason ?? '', /could not inject ghost: .*other does not exist/);
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.deepEqual(eventTimes(journal, 'reverted'), [10_000], 'the latency, reverted at once');
+  t.true(clock.elapsed() < 11_000);
 });
 
 test('a probe as a method step is sampled once at its offset and recorded, without deciding the verdict', async (t) => {
@@ -208,4 +235,162 @@ test('a probe as a method step is sampled once at its offset and recorded, witho
     [['look-at-cache', 15_000, 'out-of-tolerance']],
   );
   t.deepEqual(eventTimes(journal, 'step'), [15_000]);
+});
+
+// A probe that takes `ms` of (virtual) time to answer, and is cut short when its signal aborts.
+function slowSample(clock: Clock, ms: number, outcome: SampleOutcome = 'ok') {
+  return async (probe: ProbeSpec, context: ProbeContext) => {
+    const at = clock.now();
+    await clock.sleep(ms, context.signal);
+    return { probe: probe.name, at, outcome, detail: outcome, durationMs: clock.now() - at, attempts: 1 };
+  };
+}
+
+// Defect: injection, timed reverts, steps and sampling ran one after another in one loop, so a
+// burst probe of 20 s delayed a revert due now by 20 s, and an abort condition was acted on late.
+test('a timed revert never waits behind a slow probe', async (t) => {
+  const { runtime, toxiproxy } = setup();
+  runtime.sampleProbe = slowSample(runtime.clock, 20_000);
+  const e = experiment({ duration: '60s' });
+  const { journal, verdict } = await runExperiment(
+    { experiment: e, experimentSource: e, experimentFile: 'x.yaml', runId: '20260101T000000Z-abcd', seed: 1 },
+    runtime,
+  );
+  t.is(verdict, 'held');
+  const method = journal.methodStartedAt ?? 0;
+  const reverted = journal.events.find((event) => event.type === 'reverted');
+  t.is((reverted?.at ?? 0) - method, 35_000, 'reverted at 5 s + 30 s, while a 20 s sample was running');
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+});
+
+test('an abort condition is acted on while a slow hypothesis probe is still sampling', async (t) => {
+  const { runtime, clock } = setup();
+  const slow = slowSample(runtime.clock, 20_000);
+  const instant = (probe: ProbeSpec, outcome: SampleOutcome) => ({
+    probe: probe.name,
+    at: clock.now(),
+    outcome,
+    detail: outcome,
+    durationMs: 0,
+    attempts: 1,
+  });
+  runtime.sampleProbe = async (probe, context) => {
+    if (probe.name === 'site-down') return instant(probe, clock.elapsed() >= 8_000 ? 'unreachable' : 'ok');
+    return clock.elapsed() === 0 ? instant(probe, 'ok') : slow(probe, context); // slow during the method
+  };
+  const e = experiment({
+    abortWhen: [{ name: 'site-down', http: { url: 'http://shop.test/healthz' }, expect: { status: 200 } }],
+  });
+  const { journal, verdict } = await runExperiment(
+    { experiment: e, experimentSource: e, experimentFile: 'x.yaml', runId: '20260101T000000Z-abcd', seed: 1 },
+    runtime,
+  );
+  t.is(verdict, 'aborted');
+  t.deepEqual(eventTimes(journal, 'abort-condition'), [8_000], 'not after the 20 s hypothesis sample');
+  t.deepEqual(eventTimes(journal, 'reverted'), [8_000], 'reverted at once');
+});
+
+// Defect: a ledger whose close throws during a revert made Promise.all reject, abandoning the
+// other reverts with no "could not revert" message.
+test('a ledger that cannot record a close never stops the other reverts', async (t) => {
+  const { runtime, toxiproxy } = setup();
+  toxiproxy.proxies.set('other', { name: 'other', listen: 'l2', upstream: 'u2', enabled: true, toxics: [] });
+  const ledger = runtime.ledger;
+  runtime.ledger = {
+    ...ledger,
+    close() {
+      throw new Error('ENOSPC: no space left on device, write');
+    },
+  };
+  const second: FaultSpec = {
+    ...latency,
+    name: 'slow-other',
+    toxiproxy: { url, proxy: 'other', toxic: 'latency' },
+  };
+  const e = experiment({ faults: [latency, second] });
+  const outcome = await runExperiment(
+    { experiment: e, experimentSource: e, experimentFile: 'x.yaml', runId: '20260101T000000Z-abcd', seed: 1 },
+    runtime,
+  );
+  t.is(outcome.verdict, 'held');
+  t.false(outcome.revertFailed, 'both faults confirmed gone');
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.deepEqual(toxiproxy.proxies.get('other')?.toxics, []);
+  t.is(outcome.journal.ledger.unclosed?.length, 2);
+  t.is(outcome.journal.events.filter((event) => event.type === 'ledger-close-failed').length, 2);
+});
+
+// Defect: rollbacks were sampled with the run's signal, already aborted after Ctrl-C, so a rollback
+// that takes a while never completed, and its outcome was neither journaled nor in the exit code.
+test('rollbacks run to the end after an interrupt, and a failed one is in the exit code', async (t) => {
+  const controller = new AbortController();
+  const { runtime, clock } = setup();
+  runtime.sampleProbe = async (probe, context) => {
+    const at = clock.now();
+    if (probe.name === 'page' && clock.elapsed() >= 10_000) controller.abort('interrupted by SIGINT');
+    if (probe.name.startsWith('restore')) {
+      await clock.sleep(1_000, context.signal); // a rollback that takes 1 s
+      if (context.signal?.aborted)
+        return { probe: probe.name, at, outcome: 'error', detail: 'cut short', durationMs: 0, attempts: 1 };
+    }
+    const outcome = probe.name === 'restore-fails' ? 'error' : 'ok';
+    return { probe: probe.name, at, outcome, detail: outcome, durationMs: clock.now() - at, attempts: 1 };
+  };
+  const rollback = (name: string) => ({ name, command: { run: ['true'] }, expect: { exitCode: 0 } });
+  const e = experiment({ rollbacks: [rollback('restore-cache'), rollback('restore-fails')] });
+  const outcome = await runExperiment(
+    {
+      experiment: e,
+      experimentSource: e,
+      experimentFile: 'x.yaml',
+      runId: '20260101T000000Z-abcd',
+      seed: 1,
+      signal: controller.signal,
+    },
+    runtime,
+  );
+  t.is(outcome.verdict, 'aborted');
+  const rollbacks = outcome.journal.samples.filter((s) => s.role === 'rollback');
+  t.deepEqual(
+    rollbacks.map((s) => [s.probe, s.outcome, s.durationMs]),
+    [
+      ['restore-cache', 'ok', 1_000],
+      ['restore-fails', 'error', 1_000],
+    ],
+  );
+  t.deepEqual(
+    outcome.journal.events.filter((ev) => ev.type.startsWith('rollback-')).map((ev) => ev.type),
+    ['rollback-succeeded', 'rollback-failed'],
+  );
+  t.true(outcome.rollbackFailed);
+  t.deepEqual(
+    outcome.journal.failedRollbacks?.map((r) => r.probe),
+    ['restore-fails'],
+  );
+  t.is(exitCodeFor(outcome.verdict, outcome.revertFailed, outcome.rollbackFailed), ExitCode.revertFailed);
+});
+
+test('an unexpected error in the method still reverts everything, then is thrown, never a verdict', async (t) => {
+  const { runtime, toxiproxy, clock } = setup();
+  const sample = runtime.sampleProbe;
+  runtime.sampleProbe = async (probe, context) => {
+    if (clock.elapsed() >= 10_000) throw new TypeError('a bug in a probe');
+    return sample(probe, context);
+  };
+  const e = experiment();
+  const error = await t.throwsAsync(
+    runExperiment(
+      {
+        experiment: e,
+        experimentSource: e,
+        experimentFile: 'x.yaml',
+        runId: '20260101T000000Z-abcd',
+        seed: 1,
+      },
+      runtime,
+    ),
+    { instanceOf: UnexpectedRunError, message: /a bug in a probe/ },
+  );
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, []);
+  t.is((error as UnexpectedRunError).journal.verdict, undefined);
 });

@@ -1,10 +1,11 @@
 import test from 'ava';
 import { nextRoundAt, planTimeline } from '../../../src/engine/timeline.ts';
-import type { FaultSpec } from '../../../src/experiment/schema.ts';
+import type { Fault } from '../../../src/experiment/experiment.ts';
 
-const monkey: FaultSpec = {
+const monkey: Fault = {
   name: 'monkey',
-  podKill: { namespace: 'shop', selector: 'app=checkout', every: '10s' },
+  kind: 'podKill',
+  spec: { namespace: 'shop', selector: 'app=checkout', every: '10s' },
   start: '5s',
   duration: '30s',
 };
@@ -22,7 +23,7 @@ test('a podKill with every repeats from its start until its end, skipping rounds
 });
 
 test('without every a fault has one round; without duration it repeats until the method ends', (t) => {
-  const [once] = planTimeline([{ ...monkey, podKill: { namespace: 'shop', selector: 'a=b' } }], 60_000);
+  const [once] = planTimeline([{ ...monkey, spec: { namespace: 'shop', selector: 'a=b' } }], 60_000);
   if (!once) return t.fail();
   t.is(nextRoundAt(once, 1, 5_000, 60_000), undefined);
   const [open] = planTimeline([{ ...monkey, duration: undefined }], 60_000);

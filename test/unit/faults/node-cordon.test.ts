@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { cordonAnnotation } from '../../../src/adapters/kubernetes.ts';
 import { cordonNode } from '../../../src/faults/cordon-node.ts';
-import { isReverted, revertUndo } from '../../../src/faults/revert-undo.ts';
+import { isReverted, revertUndo } from '../../../src/faults/undo-handlers.ts';
 import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
 import { recoverFaults } from '../../../src/ledger/recover.ts';
 import { createMemoryKubernetes } from '../../helpers/memory-kubernetes.ts';
@@ -79,13 +79,12 @@ test('recover finds a cordon by its mark without any ledger, asking the server f
   const result = await recoverFaults({
     ledger,
     context,
-    toxiproxyUrls: [],
-    scanNodes: true,
+    scope: { toxiproxyUrls: [], nodeCordons: true },
     timeoutMs: 1_000,
   });
   t.deepEqual(
     result.items.map((i) => [i.description, i.source, i.ok]),
-    [['node n1 cordoned', 'mark', true]],
+    [['node n1 cordoned in https://memory.test', 'mark', true]],
   );
   t.deepEqual(seen, ['spec.unschedulable=true']);
   t.false((await kubernetes.getNode('n1'))?.isUnschedulable);
@@ -93,4 +92,46 @@ test('recover finds a cordon by its mark without any ledger, asking the server f
     (await kubernetes.getNode('manual'))?.isUnschedulable,
     'a cordon without the mark is not Faultline’s',
   );
+});
+
+// Defect: the undo record did not say which cluster, so a recover configured for another context
+// found no such node there and closed the entry as "already-gone" while the node stayed cordoned.
+test('a cordon recorded in one cluster is never closed by a runner connected to another', async (t) => {
+  const { kubernetes, context } = cluster();
+  await cordonNode(kubernetes, 'n1', runId);
+  const ledger = openFaultLedger(join(mkdtempSync(join(tmpdir(), 'faultline-recover-')), 'ledger.jsonl'));
+  ledger.open({
+    entry: `${runId}/cordon/0`,
+    runId,
+    experiment: 'x',
+    fault: 'cordon',
+    undo: { kind: 'node-cordoned', node: 'n1', runId, cluster: kubernetes.cluster },
+  });
+  const elsewhere = createMemoryKubernetes(context.clock);
+  Object.assign(elsewhere, { cluster: { server: 'https://other.test', context: 'other' } });
+  const result = await recoverFaults({
+    ledger,
+    context: { ...context, kubernetes: () => elsewhere },
+    scope: { toxiproxyUrls: [], nodeCordons: false },
+    timeoutMs: 60_000,
+  });
+  t.deepEqual(result.items, []);
+  t.is(result.leftAlone.length, 1);
+  t.regex(
+    result.leftAlone[0]?.reason ?? '',
+    /it was made in cluster https:\/\/memory\.test .*connected to https:\/\/other\.test/,
+  );
+  t.is(ledger.openEntries().length, 1, 'the entry stays open for a runner of the right cluster');
+  t.true((await kubernetes.getNode('n1'))?.isUnschedulable);
+  const home = await recoverFaults({
+    ledger,
+    context,
+    scope: { toxiproxyUrls: [], nodeCordons: false },
+    timeoutMs: 1_000,
+  });
+  t.deepEqual(
+    home.items.map((i) => [i.ok, i.detail]),
+    [[true, 'reverted']],
+  );
+  t.false((await kubernetes.getNode('n1'))?.isUnschedulable);
 });

@@ -1,8 +1,14 @@
 // Synthetic journals for the reporting tests: the shape run-experiment writes, on a virtual timeline.
 import { readFileSync } from 'node:fs';
-import type { Journal, JournalEvent, JournalFault, JournalSample } from '../../../src/engine/journal.ts';
+import type {
+  EventType,
+  Journal,
+  JournalEvent,
+  JournalFault,
+  JournalSample,
+} from '../../../src/engine/journal.ts';
 import type { Phase, Verdict } from '../../../src/engine/verdict.ts';
-import type { ActionEffect } from '../../../src/faults/fault-context.ts';
+import type { ActionEffect } from '../../../src/faults/fault-driver.ts';
 import type { UndoRecord } from '../../../src/faults/undo-record.ts';
 import type { SampleOutcome } from '../../../src/probes/sample.ts';
 import { projectRoot } from '../../helpers/sandbox-env.ts';
@@ -51,7 +57,7 @@ export type JournalPlan = {
   notStarted?: boolean;
   extraEvents?: {
     atMs: number;
-    type: string;
+    type: EventType;
     message: string;
     phase?: Phase;
     probe?: string;
@@ -73,7 +79,7 @@ export function buildJournal(plan: JournalPlan): Journal {
   const event = (
     at: number,
     phase: Phase,
-    type: string,
+    type: EventType,
     message: string,
     extra: Partial<JournalEvent> = {},
   ) => events.push({ at, phase, type, message, ...extra });

@@ -1,58 +1,51 @@
 import test from 'ava';
 import type { SafetySpec } from '../../../src/experiment/schema.ts';
 import {
+  type BlastRadius,
   checkSafety,
   hasOptInLabel,
   parseOptInLabel,
   type SafetyRule,
 } from '../../../src/selection/safety.ts';
-import type { FaultPlan, NodePlan, PodKillPlan, PodTarget } from '../../../src/selection/select-targets.ts';
 
-const pod = (namespace: string, name: string): PodTarget => ({
-  namespace,
-  name,
-  uid: `uid-${name}`,
-  node: 'node-a',
-  owner: { kind: 'Deployment', name: 'checkout' },
-});
+const nothing = { pods: [], namespaces: [], nodes: [], workloads: [], proxies: [] };
 
-function podKill(namespace: string, killed: number, running: number, fault = 'kill'): PodKillPlan {
+function podKill(
+  namespace: string,
+  killed: number,
+  running: number,
+  fault = 'kill',
+  rounds = 1,
+): BlastRadius {
   return {
+    ...nothing,
     fault,
-    kind: 'podKill',
-    namespace,
-    selector: 'app=checkout',
-    fieldSelector: undefined,
-    amount: { count: killed },
-    gracePeriodSeconds: undefined,
-    running,
-    pods: Array.from({ length: killed }, (_, index) => pod(namespace, `${fault}-${index}`)),
-    excluded: [],
-    notes: [],
+    pods: Array.from({ length: killed }, (_, index) => ({ namespace, name: `${fault}-${index}` })),
+    podVerb: 'kills pods',
+    namespaces: [namespace],
+    share: { taken: killed, of: running, selector: 'app=checkout', namespace },
+    rounds,
   };
 }
 
 function drain(
   nodes: { name: string; namespaces: string[] }[],
-  kind: NodePlan['kind'] = 'nodeDrain',
-): NodePlan {
+  kind: 'drain' | 'cordon' = 'drain',
+): BlastRadius {
+  const pods = nodes.flatMap((node) =>
+    node.namespaces.map((namespace, index) => ({ namespace, name: `${node.name}-pod-${index}` })),
+  );
   return {
-    fault: kind === 'nodeDrain' ? 'drain' : 'cordon',
-    kind,
-    selector: 'pool=web',
-    amount: { count: nodes.length },
-    schedulable: 3,
-    nodes: nodes.map((node) => ({
-      name: node.name,
-      evictions: node.namespaces.map((namespace, index) => pod(namespace, `${node.name}-pod-${index}`)),
-      skipped: [],
-    })),
-    excluded: [],
-    notes: [],
+    ...nothing,
+    fault: kind,
+    pods,
+    podVerb: 'evicts pods',
+    namespaces: [...new Set(pods.map((pod) => pod.namespace))],
+    nodes: nodes.map((node) => node.name),
   };
 }
 
-const cases: { title: string; plans: FaultPlan[]; safety?: SafetySpec; rules: SafetyRule[] }[] = [
+const cases: { title: string; plans: BlastRadius[]; safety?: SafetySpec; rules: SafetyRule[] }[] = [
   { title: 'no safety section: anything but kube-system goes', plans: [podKill('shop', 3, 3)], rules: [] },
   {
     title: 'a namespace in the allow-list',
@@ -108,7 +101,7 @@ const cases: { title: string; plans: FaultPlan[]; safety?: SafetySpec; rules: Sa
   },
   {
     title: 'a cordon evicts nothing, so namespaces do not apply',
-    plans: [drain([{ name: 'node-a', namespaces: [] }], 'nodeCordon')],
+    plans: [drain([{ name: 'node-a', namespaces: [] }], 'cordon')],
     safety: { namespaces: ['shop'] },
     rules: [],
   },
@@ -158,11 +151,32 @@ const cases: { title: string; plans: FaultPlan[]; safety?: SafetySpec; rules: Sa
           { name: 'node-a', namespaces: [] },
           { name: 'node-b', namespaces: [] },
         ],
-        'nodeCordon',
+        'cordon',
       ),
     ],
     safety: { maxNodes: 1 },
     rules: ['max-nodes'],
+  },
+  {
+    title: 'maxNodes: two cordons of one node each add up to two nodes',
+    plans: [
+      drain([{ name: 'node-a', namespaces: [] }], 'cordon'),
+      drain([{ name: 'node-b', namespaces: [] }], 'cordon'),
+    ],
+    safety: { maxNodes: 1 },
+    rules: ['max-nodes'],
+  },
+  {
+    title: 'maxPods: a pod kill repeating every round takes as many pods again each round',
+    plans: [podKill('shop', 1, 3, 'monkey', 3)],
+    safety: { maxPods: 2 },
+    rules: ['max-pods'],
+  },
+  {
+    title: 'maxPods: within, over its rounds',
+    plans: [podKill('shop', 1, 3, 'monkey', 2)],
+    safety: { maxPods: 2 },
+    rules: [],
   },
   {
     title: 'maxNodes: within',

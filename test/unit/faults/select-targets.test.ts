@@ -2,17 +2,28 @@ import test from 'ava';
 import { AdapterError } from '../../../src/adapters/adapter-error.ts';
 import type { Node, OwnerRef, Pod } from '../../../src/adapters/kubernetes.ts';
 import type { ProxyState } from '../../../src/adapters/toxiproxy.ts';
-import type { Experiment, FaultSpec } from '../../../src/experiment/schema.ts';
+import { type Experiment, normalizeExperiment } from '../../../src/experiment/experiment.ts';
+import type { ExperimentDocument, FaultDocument } from '../../../src/experiment/schema.ts';
+import type { SelectContext } from '../../../src/faults/fault-driver.ts';
+import { type FaultPlan, selectFault } from '../../../src/faults/fault-drivers.ts';
+import type { NodePlan } from '../../../src/faults/node-targets.ts';
+import type { PodKillPlan } from '../../../src/faults/pod-kill.ts';
+import type { ProxyPlan } from '../../../src/faults/proxy-target.ts';
 import { matchesLabels, parseLabelSelector } from '../../../src/selection/label-selector.ts';
-import {
-  countToPick,
-  type FaultPlan,
-  type NodePlan,
-  type PodKillPlan,
-  type ProxyPlan,
-  type SelectionClients,
-  selectTargets,
-} from '../../../src/selection/select-targets.ts';
+import { parseOptInLabel } from '../../../src/selection/safety.ts';
+import { countToPick } from '../../../src/selection/select-targets.ts';
+
+type SelectionClients = Pick<SelectContext, 'kubernetes' | 'toxiproxy'>;
+type FaultSpec = FaultDocument;
+
+// Every fault's targets, one after another, as `plan` and `run` pick them.
+async function selectTargets(experiment: Experiment, clients: SelectionClients, seed: number) {
+  const optIn = experiment.spec.safety?.optInLabel;
+  const context = { ...clients, seed, optIn: optIn ? parseOptInLabel(optIn) : undefined };
+  const plans: FaultPlan[] = [];
+  for (const fault of experiment.spec.faults) plans.push(await selectFault(fault, context));
+  return plans;
+}
 
 function makePod(name: string, overrides: Partial<Pod> = {}): Pod {
   return {
@@ -89,7 +100,7 @@ function fakeClients(cluster: { pods?: Pod[]; nodes?: Node[]; proxies?: ProxySta
 }
 
 function experimentWith(faults: FaultSpec[], safety?: Experiment['spec']['safety']): Experiment {
-  return {
+  return normalizeExperiment({
     apiVersion: 'faultline.dev/v1alpha1',
     kind: 'Experiment',
     metadata: { name: 'test' },
@@ -99,7 +110,7 @@ function experimentWith(faults: FaultSpec[], safety?: Experiment['spec']['safety
       faults,
       ...(safety ? { safety } : {}),
     },
-  };
+  } satisfies ExperimentDocument);
 }
 
 const checkoutPods = ['c-1', 'c-2', 'c-3', 'c-4', 'c-5', 'c-6'].map((name) => makePod(name));

@@ -5,8 +5,9 @@ import {
   type EvictionResult,
   type KubernetesAdapter,
 } from '../../../src/adapters/kubernetes.ts';
-import { dryRunPlans } from '../../../src/selection/dry-run.ts';
-import type { FaultPlan } from '../../../src/selection/select-targets.ts';
+import type { Fault } from '../../../src/experiment/experiment.ts';
+import { sendDryRuns } from '../../../src/faults/dry-run.ts';
+import { dryRunsOf, type FaultPlan } from '../../../src/faults/fault-drivers.ts';
 
 const owner = { kind: 'Deployment', name: 'checkout' };
 const plans: FaultPlan[] = [
@@ -45,14 +46,32 @@ const plans: FaultPlan[] = [
   {
     fault: 'slow',
     kind: 'toxiproxy',
-    proxy: { url: 'http://t', proxy: 'p', exists: true, listen: 'a', upstream: 'b', enabled: true },
+    proxy: {
+      url: 'http://t',
+      proxy: 'p',
+      exists: true,
+      listen: 'a',
+      upstream: 'b',
+      enabled: true,
+      toxics: [],
+    },
     toxic: { type: 'latency', stream: 'downstream', toxicity: 1, attributes: {} },
     excluded: [],
     notes: [],
   },
 ];
 
+const faults: Fault[] = [
+  { name: 'kill', kind: 'podKill', spec: { namespace: 'shop', selector: 'app=checkout', count: 2 } },
+  { name: 'drain', kind: 'nodeDrain', spec: { selector: 'pool=web' } },
+  { name: 'slow', kind: 'toxiproxy', spec: { url: 'http://t', proxy: 'p', toxic: 'latency' } },
+];
+
 type Client = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode'>;
+
+// Every request the drivers ask `plan` to send, for these plans, sent.
+const dryRunPlans = (planList: FaultPlan[], client: Client) =>
+  sendDryRuns(planList.flatMap((plan, index) => dryRunsOf(faults[index] as Fault, plan as never, client)));
 
 function recordingClient(answers: { delete?: (name: string) => void; evict?: () => EvictionResult }) {
   const requests: string[] = [];

@@ -1,0 +1,123 @@
+// `faultline plan`'s table and notes, from what each fault's driver says about its targets.
+import type { ExperimentPlan, PlannedFault } from '../src/engine/plan-experiment.ts';
+import type { DryRunCheck } from '../src/faults/dry-run.ts';
+import type { PlanRow } from '../src/faults/fault-driver.ts';
+
+export type Paint = (style: 'bold' | 'red' | 'green' | 'yellow' | 'dim', text: string) => string;
+
+type Cell = { text: string; style?: Parameters<Paint>[0] };
+
+const header = ['FAULT', 'KIND', 'NAMESPACE', 'TARGET', 'OWNER', 'PROXY/TOXIC', 'DRY-RUN'];
+
+function describeCheck(check: DryRunCheck | undefined, row: PlanRow, skipped: boolean): Cell {
+  if (!check) {
+    if (row.status) return { text: row.status, style: 'dim' };
+    return { text: skipped && row.check ? 'not checked' : '-', style: 'dim' };
+  }
+  const text = `${check.action}: ${check.outcome === 'ok' ? 'ok' : (check.message ?? check.outcome)}`;
+  const style =
+    check.outcome === 'ok'
+      ? 'green'
+      : check.outcome === 'failed' || check.outcome === 'forbidden'
+        ? 'red'
+        : 'yellow';
+  return { text, style };
+}
+
+function rowsOf(planned: PlannedFault, report: ExperimentPlan): Cell[][] {
+  const { fault, plan } = planned;
+  const skipped = report.violations.length > 0;
+  const find = (row: PlanRow) =>
+    row.check &&
+    report.dryRun.find(
+      (check) =>
+        check.fault === fault.name &&
+        check.action === row.check?.action &&
+        check.name === row.check.name &&
+        check.namespace === row.check.namespace,
+    );
+  const cell = (text: string | undefined): Cell => ({ text: text || '-' });
+  if (planned.rows.length === 0) {
+    const namespace = 'namespace' in plan && typeof plan.namespace === 'string' ? plan.namespace : '';
+    return [
+      [
+        cell(fault.name),
+        cell(fault.kind),
+        cell(namespace),
+        { text: 'nothing', style: 'dim' },
+        cell(''),
+        cell(''),
+        cell(''),
+      ],
+    ];
+  }
+  return planned.rows.map((row, index) => [
+    index === 0 ? cell(fault.name) : { text: '' },
+    index === 0 ? cell(fault.kind) : { text: '' },
+    cell(row.namespace),
+    cell(`${row.nested ? '  ' : ''}${row.target}`),
+    cell(row.owner),
+    cell(row.effect),
+    describeCheck(find(row), row, skipped),
+  ]);
+}
+
+function renderTable(rows: Cell[][], paint: Paint): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
+  );
+  const line = (cells: Cell[]) =>
+    cells
+      .map((c, column) => {
+        const padded = column === cells.length - 1 ? c.text : c.text.padEnd(widths[column] ?? 0);
+        return c.style ? paint(c.style, padded) : padded;
+      })
+      .join('  ')
+      .trimEnd();
+  return [line(header.map((text) => ({ text, style: 'bold' as const }))), ...rows.map(line)];
+}
+
+export function renderPlanText(report: ExperimentPlan, paint: Paint = (_style, text) => text): string {
+  const lines = [`Blast radius of experiment ${report.experiment}`, ''];
+  lines.push(
+    ...renderTable(
+      report.faults.flatMap((planned) => rowsOf(planned, report)),
+      paint,
+    ),
+    '',
+  );
+  const excluded = report.faults.flatMap(({ plan }) =>
+    plan.excluded.map(
+      (item) => `  ${plan.fault}: ${item.namespace ? `${item.namespace}/` : ''}${item.name}: ${item.reason}`,
+    ),
+  );
+  const skipped = report.faults.flatMap(({ plan }) =>
+    'nodes' in plan
+      ? plan.nodes.flatMap((node) =>
+          node.skipped.map(
+            (pod) => `  ${plan.fault}: ${node.name}: ${pod.namespace}/${pod.name}: ${pod.reason}`,
+          ),
+        )
+      : [],
+  );
+  const repeats = report.faults.flatMap(({ fault, radius }) =>
+    (radius.rounds ?? 1) > 1
+      ? [`  ${fault.name}: repeats up to ${radius.rounds} times; each round picks its targets anew`]
+      : [],
+  );
+  const notes = [
+    ...report.faults.flatMap(({ plan }) => plan.notes.map((note) => `  ${plan.fault}: ${note}`)),
+    ...repeats,
+  ];
+  if (excluded.length > 0) lines.push('Not targeted:', ...excluded, '');
+  if (skipped.length > 0) lines.push('Not evicted by the drain:', ...skipped, '');
+  if (notes.length > 0) lines.push('Notes:', ...notes, '');
+  if (report.dryRun.some((check) => check.outcome === 'blocked')) {
+    lines.push(
+      paint('yellow', 'A PodDisruptionBudget blocks an eviction now; the drain retries until its timeout.'),
+      '',
+    );
+  }
+  lines.push(`Seed ${report.seed} (--seed ${report.seed} replays this pick)`);
+  return lines.join('\n');
+}

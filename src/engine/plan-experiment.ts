@@ -1,0 +1,77 @@
+// What `faultline plan` shows and the library's planExperiment returns: every fault's targets
+// picked with the seed exactly as `run --seed` picks them, the whole blast radius (repeats counted)
+// judged by the safety limits, and — when they hold — every deletion, eviction and cordon checked
+// by the API server with dryRun=All. Mutates nothing.
+import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
+import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { parseDuration } from '../experiment/duration.ts';
+import type { Experiment, Fault } from '../experiment/experiment.ts';
+import { type DryRunCheck, sendDryRuns } from '../faults/dry-run.ts';
+import type { DryRunClient, PlanRow } from '../faults/fault-driver.ts';
+import {
+  blastRadiusOf,
+  dryRunsOf,
+  type FaultPlan,
+  planRowsOf,
+  selectFault,
+} from '../faults/fault-drivers.ts';
+import { type BlastRadius, checkSafety, parseOptInLabel, type Violation } from '../selection/safety.ts';
+import { planTimeline, roundsOf } from './timeline.ts';
+
+export type PlanClients = {
+  /** Created on first use: an experiment without Kubernetes faults needs no kubeconfig. */
+  kubernetes: () => KubernetesAdapter;
+  toxiproxy: (url: string) => ToxiproxyAdapter;
+};
+
+export type PlannedFault = { fault: Fault; plan: FaultPlan; rows: PlanRow[]; radius: BlastRadius };
+
+export type ExperimentPlan = {
+  experiment: string;
+  seed: number;
+  faults: PlannedFault[];
+  violations: Violation[];
+  /** Empty when a safety limit is exceeded (nothing is sent) or no fault touches Kubernetes. */
+  dryRun: DryRunCheck[];
+};
+
+export async function planExperiment(
+  experiment: Experiment,
+  clients: PlanClients,
+  seed: number,
+): Promise<ExperimentPlan> {
+  const optIn = experiment.spec.safety?.optInLabel;
+  const context = {
+    kubernetes: clients.kubernetes,
+    toxiproxy: clients.toxiproxy,
+    seed,
+    optIn: optIn ? parseOptInLabel(optIn) : undefined,
+  };
+  const durationMs = parseDuration(experiment.spec.duration);
+  const rounds = new Map(
+    planTimeline(experiment.spec.faults, durationMs).map((item) => [
+      item.fault.name,
+      roundsOf(item, durationMs),
+    ]),
+  );
+  const faults: PlannedFault[] = [];
+  // One after another, in the order the experiment lists them.
+  for (const fault of experiment.spec.faults) {
+    const plan = await selectFault(fault, context);
+    const radius = { ...blastRadiusOf(fault, plan), rounds: rounds.get(fault.name) ?? 1 };
+    faults.push({ fault, plan, rows: planRowsOf(fault, plan), radius });
+  }
+  const violations = checkSafety(
+    faults.map((planned) => planned.radius),
+    experiment.spec.safety,
+  );
+  // The client is reached only when a request is sent.
+  const kubernetes: DryRunClient = {
+    deletePod: (...args) => clients.kubernetes().deletePod(...args),
+    evictPod: (...args) => clients.kubernetes().evictPod(...args),
+    patchNode: (...args) => clients.kubernetes().patchNode(...args),
+  };
+  const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
+  const dryRun = violations.length === 0 ? await sendDryRuns(requests) : [];
+  return { experiment: experiment.metadata.name, seed, faults, violations, dryRun };
+}
