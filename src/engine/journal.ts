@@ -1,6 +1,6 @@
 import type { ActionEffect } from '../faults/fault-context.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
-import type { Sample } from '../probes/sample.ts';
+import type { Sample } from '../hypothesis/sample.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 export type JournalEvent = {

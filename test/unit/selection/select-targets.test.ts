@@ -2,8 +2,8 @@ import test from 'ava';
 import { AdapterError } from '../../../src/adapters/adapter-error.ts';
 import type { Node, OwnerRef, Pod } from '../../../src/adapters/kubernetes.ts';
 import type { ProxyState } from '../../../src/adapters/toxiproxy.ts';
+import { matchesLabels, parseLabelSelector } from '../../../src/experiment/label-selector.ts';
 import type { Experiment, FaultSpec } from '../../../src/experiment/schema.ts';
-import { matchesLabels, parseLabelSelector } from '../../../src/selection/label-selector.ts';
 import {
   countToPick,
   type FaultPlan,
