@@ -3,7 +3,8 @@
 // experiment's safety limits are enforced again on what was picked: the cluster may have changed
 // since the plan, and `run` does not need a plan first.
 import type { FaultSpec } from '../experiment/schema.ts';
-import { checkSafety, parseOptInLabel } from '../selection/safety.ts';
+import { parseOptInLabel } from '../selection/opt-in-label.ts';
+import { checkSafety } from '../selection/safety.ts';
 import { deriveSeed } from '../selection/seeded-random.ts';
 import { type FaultPlan, selectFault } from '../selection/select-targets.ts';
 import type { FaultContext } from './fault-context.ts';

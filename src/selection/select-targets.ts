@@ -15,7 +15,7 @@ import type {
   ToxiproxyFaultSpec,
 } from '../experiment/schema.ts';
 import { type DrainOptions, decideDrain, describeRefusals } from './drain-filter.ts';
-import { formatOptInLabel, hasOptInLabel, type OptInLabel, parseOptInLabel } from './safety.ts';
+import { formatOptInLabel, hasOptInLabel, type OptInLabel, parseOptInLabel } from './opt-in-label.ts';
 import { createSeededRandom, deriveSeed, pickRandom } from './seeded-random.ts';
 
 export type Amount = { count: number } | { percent: number };
