@@ -2,9 +2,9 @@ import type { KubernetesAdapter } from './adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from './adapters/toxiproxy.ts';
 import type { Clock } from './clock.ts';
 import type { ProbeSpec } from './experiment/schema.ts';
+import type { Sample } from './hypothesis/sample.ts';
 import type { FaultLedger } from './ledger/fault-ledger.ts';
 import type { ProbeContext } from './probes/probe-context.ts';
-import type { Sample } from './probes/sample.ts';
 
 // The one object through which the engine reaches the outside world: swap the clock and the
 // adapters in tests, and a whole run replays without waiting or touching a server.

@@ -1,7 +1,7 @@
 // Reading a pod controller's readiness (Deployment, ReplicaSet, StatefulSet, DaemonSet) as a
 // Faultline Workload; part of the Kubernetes adapter.
 import type { AppsV1Api, V1LabelSelector } from '@kubernetes/client-node';
-import type { Workload } from './kubernetes.ts';
+import type { Workload } from './kubernetes-types.ts';
 
 type WorkloadReader = (apps: AppsV1Api, namespace: string, name: string) => Promise<Workload>;
 

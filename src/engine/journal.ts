@@ -1,7 +1,7 @@
 import type { FaultKind } from '../experiment/schema.ts';
 import type { ActionEffect } from '../faults/fault-driver.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
-import type { Sample } from '../probes/sample.ts';
+import type { Sample } from '../hypothesis/sample.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 // Every kind of event a run records: a closed set, so the reports give each its tone.

@@ -1,7 +1,8 @@
 import type { Fault } from '../experiment/experiment.ts';
 import type { SelectContext } from '../faults/fault-driver.ts';
 import { blastRadiusOf, selectFault } from '../faults/fault-drivers.ts';
-import { checkSafety, parseOptInLabel } from '../selection/safety.ts';
+import { parseOptInLabel } from '../selection/opt-in-label.ts';
+import { checkSafety } from '../selection/safety.ts';
 import { deriveSeed } from '../selection/seeded-random.ts';
 import type { RunState } from './run-state.ts';
 import { planTimeline, roundsOf } from './timeline.ts';

@@ -15,7 +15,8 @@ import {
   planRowsOf,
   selectFault,
 } from '../faults/fault-drivers.ts';
-import { type BlastRadius, checkSafety, parseOptInLabel, type Violation } from '../selection/safety.ts';
+import { parseOptInLabel } from '../selection/opt-in-label.ts';
+import { type BlastRadius, checkSafety, type Violation } from '../selection/safety.ts';
 import { planTimeline, roundsOf } from './timeline.ts';
 
 export type PlanClients = {

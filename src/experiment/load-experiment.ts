@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { type Document, LineCounter, parseDocument } from 'yaml';
-import { parseLabelSelector } from '../selection/label-selector.ts';
 import { checkSemantics } from './check-semantics.ts';
 import { checkYamlKeys } from './check-yaml-keys.ts';
 import { coerceSubstitutedValues } from './coerce-variables.ts';
@@ -19,6 +18,7 @@ import {
 } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { type Experiment, normalizeExperiment } from './experiment.ts';
+import { parseLabelSelector } from './label-selector.ts';
 import { checkScheduleSemantics, ScheduleSchema } from './schedule-schema.ts';
 import { type ExperimentDocument, ExperimentSchema } from './schema.ts';
 import { createSourceLocator, type SourceLocator } from './source-positions.ts';

@@ -1,4 +1,4 @@
-import type { Sample } from '../probes/sample.ts';
+import type { Sample } from './sample.ts';
 
 export type SampleJudgement = {
   /** Hypothesis samples out of tolerance, with how many in a row that probe has failed. */

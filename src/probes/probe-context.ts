@@ -1,6 +1,6 @@
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { Clock } from '../clock.ts';
-import type { Sample } from './sample.ts';
+import type { Sample } from '../hypothesis/sample.ts';
 
 // What a probe may use to take a sample: the clock, and the outside world through adapters.
 export type ProbeContext = {

@@ -1,11 +1,11 @@
 import { tryParseDuration } from '../experiment/duration.ts';
 import type { ProbeSpec } from '../experiment/schema.ts';
+import type { Sample } from '../hypothesis/sample.ts';
 import { sampleCommand } from './command-probe.ts';
 import { sampleHttp } from './http-probe.ts';
 import { sampleKubernetes } from './kubernetes-probe.ts';
 import type { ProbeContext, ProbeResult } from './probe-context.ts';
 import { samplePrometheus } from './prometheus-probe.ts';
-import type { Sample } from './sample.ts';
 
 const defaultTimeoutMs = 5_000;
 const retryDelayMs = 200;

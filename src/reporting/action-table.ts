@@ -1,7 +1,7 @@
 import { isGoneByDesign } from './derive-action-lessons.ts';
-import type { ActionRow, Findings } from './derive-findings.ts';
+import type { ActionRow, Findings } from './findings.ts';
 import { formatDuration, formatOffset } from './format-time.ts';
-import type { Block, Cell, Tone } from './report-sections.ts';
+import type { Block, Cell, Tone } from './report-document.ts';
 
 /** A repeating fault (a pod kill every few seconds for an hour) lists its first actions only. */
 const maxActionsPerFault = 10;

@@ -1,6 +1,5 @@
 import type { Journal } from '../engine/journal.ts';
-import type { ActionRow } from './derive-findings.ts';
-import type { Lessons } from './derive-lessons.ts';
+import type { ActionRow, Lessons } from './findings.ts';
 import { formatDuration } from './format-time.ts';
 import { listNames, plural } from './lesson-words.ts';
 

@@ -2,12 +2,11 @@ import type { Journal } from '../engine/journal.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import { type ActiveSpan, numericValue, type ProbeAnalysis, type ProbeWindow } from './analyze-probes.ts';
 import { actionLessons } from './derive-action-lessons.ts';
-import type { ActionRow, Detection } from './derive-findings.ts';
+
 import { windowLessons } from './derive-window-lessons.ts';
+import type { ActionRow, Detection, Lessons } from './findings.ts';
 import { formatDuration, formatNumber, formatOffset } from './format-time.ts';
 import { describeWorst, listNames, plural } from './lesson-words.ts';
-
-export type Lessons = { wentWell: string[]; wentWrong: string[]; lucky: string[]; followUps: string[] };
 
 type LessonInput = {
   journal: Journal;

@@ -1,6 +1,6 @@
 import type { Journal } from '../engine/journal.ts';
 import { type ActiveSpan, type ProbeAnalysis, type ProbeWindow, worstOf } from './analyze-probes.ts';
-import type { Lessons } from './derive-lessons.ts';
+import type { Lessons } from './findings.ts';
 import { formatDuration } from './format-time.ts';
 import { describeSample, describeWorst, listNames, plural, whileFaults } from './lesson-words.ts';
 

@@ -1,9 +1,11 @@
 import type { Journal } from '../engine/journal.ts';
 import { type ProbeAnalysis, probeResult } from './analyze-probes.ts';
-import { type ActionRow, deriveFindings, type Findings } from './derive-findings.ts';
+import { deriveFindings } from './derive-findings.ts';
 import { escapeHtml } from './escape.ts';
+import type { ActionRow, Findings } from './findings.ts';
 import { reportCss } from './html-style.ts';
-import { type Block, buildReportDocument, type Cell } from './report-sections.ts';
+import type { Block, Cell } from './report-document.ts';
+import { buildReportDocument } from './report-sections.ts';
 import { type ChartShade, renderProbeChart } from './svg-chart.ts';
 import { type GanttRow, renderGantt } from './svg-gantt.ts';
 

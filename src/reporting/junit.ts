@@ -1,7 +1,8 @@
 import type { Journal } from '../engine/journal.ts';
 import { numericValue, type ProbeAnalysis } from './analyze-probes.ts';
-import { type ActionRow, deriveFindings, type Findings } from './derive-findings.ts';
+import { deriveFindings } from './derive-findings.ts';
 import { escapeXml } from './escape.ts';
+import type { ActionRow, Findings } from './findings.ts';
 import { formatNumber, formatOffset } from './format-time.ts';
 import { describeExcess } from './probe-tolerance.ts';
 

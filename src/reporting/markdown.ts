@@ -1,7 +1,9 @@
 import type { Journal } from '../engine/journal.ts';
-import { deriveFindings, type Findings } from './derive-findings.ts';
+import { deriveFindings } from './derive-findings.ts';
 import { escapeMarkdown, escapeMarkdownCell } from './escape.ts';
-import { type Block, buildReportDocument, type Cell } from './report-sections.ts';
+import type { Findings } from './findings.ts';
+import type { Block, Cell } from './report-document.ts';
+import { buildReportDocument } from './report-sections.ts';
 
 const cellText = (cell: Cell) => (typeof cell === 'string' ? cell : cell.text);
 

@@ -1,33 +1,9 @@
 import { buildActionTable } from './action-table.ts';
 import { type ProbeAnalysis, probeResult } from './analyze-probes.ts';
-import type { Findings } from './derive-findings.ts';
+import type { Findings } from './findings.ts';
 import { clockFor, formatDateTime, formatDuration, formatNumber, formatOffset } from './format-time.ts';
 import { describeExcess } from './probe-tolerance.ts';
-
-// The content of a report, laid out once: Markdown and HTML render the same sections, so they say
-// the same thing. All text here is plain and untrusted; each renderer escapes it for its format.
-
-export type Tone = 'good' | 'bad' | 'warn' | 'info';
-export type Cell = string | { text: string; tone: Tone };
-
-export type Block =
-  | { kind: 'paragraph'; lead?: string; text: string; tone?: Tone }
-  | { kind: 'list'; items: string[]; ordered?: boolean }
-  | { kind: 'table'; headers: string[]; rows: Cell[][]; note?: string }
-  /** Where the HTML report puts a chart per probe (Markdown has none). */
-  | { kind: 'probe-charts' }
-  /** Where the HTML report puts the Gantt-like fault timeline. */
-  | { kind: 'fault-gantt' };
-
-export type Section = { id: string; title: string; blocks: Block[] };
-
-export type ReportDocument = {
-  title: string;
-  verdictLabel: string;
-  verdictTone: Tone;
-  facts: [string, string][];
-  sections: Section[];
-};
+import type { Block, Cell, ReportDocument, Section, Tone } from './report-document.ts';
 
 const maxWindowsPerProbe = 12;
 

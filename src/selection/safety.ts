@@ -11,26 +11,7 @@ export type SafetyRule =
 
 export type Violation = { rule: SafetyRule; fault?: string; message: string };
 
-export type OptInLabel = { key: string; value?: string };
-
 export const protectedNamespace = 'kube-system';
-
-// `key` or `key=value`.
-export function parseOptInLabel(text: string): OptInLabel {
-  const equals = text.indexOf('=');
-  return equals < 0
-    ? { key: text.trim() }
-    : { key: text.slice(0, equals).trim(), value: text.slice(equals + 1).trim() };
-}
-
-export function hasOptInLabel(labels: Readonly<Record<string, string>>, optIn: OptInLabel): boolean {
-  if (!Object.hasOwn(labels, optIn.key)) return false;
-  return optIn.value === undefined || labels[optIn.key] === optIn.value;
-}
-
-export function formatOptInLabel(optIn: OptInLabel): string {
-  return optIn.value === undefined ? optIn.key : `${optIn.key}=${optIn.value}`;
-}
 
 /** What one fault touches (one round of it; `rounds` when it repeats): the input of every safety
  * rule and of the overlap check between runs. Kind-free: each fault driver says what it hits. */

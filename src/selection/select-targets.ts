@@ -3,7 +3,7 @@
 // that the same seed and the same candidates give the same targets. Reads only.
 import type { KubernetesAdapter, Node, OwnerRef, Pod } from '../adapters/kubernetes.ts';
 import { type DrainOptions, decideDrain } from './drain-filter.ts';
-import { formatOptInLabel, hasOptInLabel, type OptInLabel } from './safety.ts';
+import { formatOptInLabel, hasOptInLabel, type OptInLabel } from './opt-in-label.ts';
 import { createSeededRandom, deriveSeed, pickRandom } from './seeded-random.ts';
 
 export type Amount = { count: number } | { percent: number };

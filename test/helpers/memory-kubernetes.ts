@@ -5,7 +5,7 @@
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import type { KubernetesAdapter, Node, OwnerRef, Pod, Workload } from '../../src/adapters/kubernetes.ts';
 import type { Clock } from '../../src/clock.ts';
-import { matchesLabels, parseLabelSelector } from '../../src/selection/label-selector.ts';
+import { matchesLabels, parseLabelSelector } from '../../src/experiment/label-selector.ts';
 
 type Deployment = {
   namespace: string;

@@ -14,9 +14,9 @@ import type {
   FaultDocument as FaultSpec,
   ProbeSpec,
 } from '../../../src/experiment/schema.ts';
+import type { SampleOutcome } from '../../../src/hypothesis/sample.ts';
 import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
 import type { ProbeContext } from '../../../src/probes/probe-context.ts';
-import type { SampleOutcome } from '../../../src/probes/sample.ts';
 import type { Runtime } from '../../../src/runtime.ts';
 import { createMemoryToxiproxy } from '../../helpers/memory-toxiproxy.ts';
 import { createVirtualClock } from '../../helpers/virtual-clock.ts';

@@ -3,14 +3,14 @@ import { AdapterError } from '../../../src/adapters/adapter-error.ts';
 import type { Node, OwnerRef, Pod } from '../../../src/adapters/kubernetes.ts';
 import type { ProxyState } from '../../../src/adapters/toxiproxy.ts';
 import { type Experiment, normalizeExperiment } from '../../../src/experiment/experiment.ts';
+import { matchesLabels, parseLabelSelector } from '../../../src/experiment/label-selector.ts';
 import type { ExperimentDocument, FaultDocument } from '../../../src/experiment/schema.ts';
 import type { SelectContext } from '../../../src/faults/fault-driver.ts';
 import { type FaultPlan, selectFault } from '../../../src/faults/fault-drivers.ts';
 import type { NodePlan } from '../../../src/faults/node-targets.ts';
 import type { PodKillPlan } from '../../../src/faults/pod-kill.ts';
 import type { ProxyPlan } from '../../../src/faults/proxy-target.ts';
-import { matchesLabels, parseLabelSelector } from '../../../src/selection/label-selector.ts';
-import { parseOptInLabel } from '../../../src/selection/safety.ts';
+import { parseOptInLabel } from '../../../src/selection/opt-in-label.ts';
 import { countToPick } from '../../../src/selection/select-targets.ts';
 
 type SelectionClients = Pick<SelectContext, 'kubernetes' | 'toxiproxy'>;

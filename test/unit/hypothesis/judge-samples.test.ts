@@ -1,6 +1,6 @@
 import test from 'ava';
 import { judgeSamples } from '../../../src/hypothesis/judge-samples.ts';
-import type { Sample, SampleOutcome } from '../../../src/probes/sample.ts';
+import type { Sample, SampleOutcome } from '../../../src/hypothesis/sample.ts';
 
 const sample = (probe: string, outcome: SampleOutcome): Sample => ({
   probe,

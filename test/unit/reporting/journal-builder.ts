@@ -10,7 +10,7 @@ import type {
 import type { Phase, Verdict } from '../../../src/engine/verdict.ts';
 import type { ActionEffect } from '../../../src/faults/fault-driver.ts';
 import type { UndoRecord } from '../../../src/faults/undo-record.ts';
-import type { SampleOutcome } from '../../../src/probes/sample.ts';
+import type { SampleOutcome } from '../../../src/hypothesis/sample.ts';
 import { projectRoot } from '../../helpers/sandbox-env.ts';
 
 export const loadFixture = (name: string): Journal =>

@@ -1,12 +1,6 @@
 import test from 'ava';
 import type { SafetySpec } from '../../../src/experiment/schema.ts';
-import {
-  type BlastRadius,
-  checkSafety,
-  hasOptInLabel,
-  parseOptInLabel,
-  type SafetyRule,
-} from '../../../src/selection/safety.ts';
+import { type BlastRadius, checkSafety, type SafetyRule } from '../../../src/selection/safety.ts';
 
 const nothing = { pods: [], namespaces: [], nodes: [], workloads: [], proxies: [] };
 
@@ -222,14 +216,4 @@ test('a violation message names the fault, the namespace and the rule', (t) => {
   t.regex(violation?.message ?? '', /kill-one.*payments.*safety\.namespaces \(shop\)/);
   const [percent] = checkSafety([podKill('shop', 2, 3, 'kill-two')], { maxPodsPercent: 50 });
   t.regex(percent?.message ?? '', /2 of 3 Running pods \(67%\).*maxPodsPercent is 50/);
-});
-
-test('opt-in label: a key, or a key and value', (t) => {
-  t.deepEqual(parseOptInLabel('chaos'), { key: 'chaos' });
-  t.deepEqual(parseOptInLabel('chaos=true'), { key: 'chaos', value: 'true' });
-  t.true(hasOptInLabel({ chaos: 'anything' }, parseOptInLabel('chaos')));
-  t.true(hasOptInLabel({ chaos: 'true' }, parseOptInLabel('chaos=true')));
-  t.false(hasOptInLabel({ chaos: 'false' }, parseOptInLabel('chaos=true')));
-  t.false(hasOptInLabel({ app: 'checkout' }, parseOptInLabel('chaos')));
-  t.true(hasOptInLabel({ chaos: '' }, parseOptInLabel('chaos=')));
 });

@@ -6,7 +6,7 @@ import {
   matchesLabels,
   parseLabelSelector,
   type Requirement,
-} from '../../../src/selection/label-selector.ts';
+} from '../../../src/experiment/label-selector.ts';
 
 function parse(text: string): LabelSelector {
   const result = parseLabelSelector(text);
