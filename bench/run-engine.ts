@@ -3,7 +3,11 @@
 //       as a ratio of that timeline (process start, loading, recover, steady state, revert, journal);
 //   (b) detection-to-revert latency: from the end of the first out-of-tolerance sample to the toxic
 //       confirmed gone (read back from Toxiproxy), over 20 runs: median and max.
-// Each run gets its own proxy in front of the catalog, so the shared `catalog` proxy is untouched. Usage: npm run bench:engine [-- --runs 20]
+//   (c) the time a fault stays in place once the hypothesis can tell: a 3 s latency toxic against a
+//       bound of 1000 ms, sampled every 1 s, failAfter 2 (the physical limit is about 2 s: two
+//       samples that each fail at 1000 ms, plus the revert).
+// Each run gets its own proxy in front of the catalog, so the shared `catalog` proxy is untouched.
+// Usage: npm run bench:engine [-- --runs 20] [--cli path/to/cli/faultline.ts (another checkout, to compare)]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,10 +17,22 @@ import { freePort } from '../test/helpers/free-port.ts';
 import { loadSandboxEnv, projectRoot } from '../test/helpers/sandbox-env.ts';
 
 const env = loadSandboxEnv();
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 20;
+const flag = (name: string) =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const runs = Number(flag('--runs')) || 20;
+const cli = flag('--cli') ?? join(projectRoot, 'cli/faultline.ts');
 const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-'));
 
-function experiment(name: string, port: number, duration: string, every: string, start: string): string {
+type Shape = { latency: number; bound: number; failAfter: number; durationOfFault?: string };
+
+function experiment(
+  name: string,
+  port: number,
+  duration: string,
+  every: string,
+  start: string,
+  shape: Shape = { latency: 500, bound: 300, failAfter: 1 },
+): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
@@ -29,16 +45,16 @@ spec:
     probes:
       - name: catalog-latency
         http: { url: "http://127.0.0.1:${port}/products", timeout: 2s }
-        expect: { status: 200, latencyMs: { below: 300 } }
-    during: { every: ${every}, failAfter: 1 }
+        expect: { status: 200, latencyMs: { below: ${shape.bound} } }
+    during: { every: ${every}, failAfter: ${shape.failAfter} }
   faults:
     - name: slow-catalog
       toxiproxy:
         url: ${env.TOXIPROXY_URL}
         proxy: bench-${port}
         toxic: latency
-        attributes: { latency: 500 }
-      start: ${start}
+        attributes: { latency: ${shape.latency} }
+      start: ${start}${shape.durationOfFault ? `\n      duration: ${shape.durationOfFault}` : ''}
 `,
   );
   return file;
@@ -63,14 +79,10 @@ type Timed = { wallMs: number; journal: Journal; code: number | null; startedAt:
 function runCli(file: string): Timed {
   const startedAt = Date.now();
   const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    [join(projectRoot, 'cli/faultline.ts'), 'run', file, '--report-dir', join(dir, 'reports')],
-    {
-      env: { ...process.env, ...env, FAULTLINE_LEDGER: join(dir, 'ledger.jsonl'), NO_COLOR: '1' },
-      encoding: 'utf8',
-    },
-  );
+  const result = spawnSync(process.execPath, [cli, 'run', file, '--report-dir', join(dir, 'reports')], {
+    env: { ...process.env, ...env, FAULTLINE_LEDGER: join(dir, 'ledger.jsonl'), NO_COLOR: '1' },
+    encoding: 'utf8',
+  });
   const wallMs = performance.now() - started;
   const journalFile = /journal: (\S+)/.exec(result.stdout)?.[1];
   if (!journalFile) throw new Error(`no journal:\n${result.stdout}\n${result.stderr}`);
@@ -129,3 +141,28 @@ console.log(
   `(b) detection-to-revert over ${latencies.length} runs (first failed sample done -> toxic confirmed gone):`,
 );
 console.log(`    median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`);
+
+// (c) Time in place: the fault injected at 2 s, the hypothesis decided by 2 failed samples.
+const inPlace: number[] = [];
+const detections: number[] = [];
+for (let i = 0; i < Math.min(runs, 5); i++) {
+  const port = await freePort();
+  const shape = { latency: 3000, bound: 1000, failAfter: 2, durationOfFault: '15s' };
+  const { journal } = await withProxy(port, () =>
+    runCli(experiment(`in-place-${i}`, port, '20s', '1s', '2s', shape)),
+  );
+  if (journal.verdict !== 'deviated')
+    throw new Error(`in-place run ${i}: ${journal.verdict} ${journal.reason}`);
+  const toxic = journal.faults[0]?.actions.find((a) => a.undo.kind === 'toxic');
+  if (!toxic?.injectedAt || !toxic.revertedAt) throw new Error(`in-place run ${i}: no inject or revert`);
+  inPlace.push(toxic.revertedAt - toxic.injectedAt);
+  const failed = journal.samples.filter((s) => s.phase === 'method' && s.outcome !== 'ok');
+  const deciding = failed[failed.length - 1];
+  if (deciding) detections.push(toxic.revertedAt - (deciding.at + deciding.durationMs));
+}
+console.log(
+  `(c) a 3 s latency toxic against latencyMs below 1000, every 1 s, failAfter 2, ${inPlace.length} runs (${cli}):`,
+);
+console.log(
+  `    the toxic stayed in place: median ${(median(inPlace) / 1000).toFixed(2)} s (all: ${inPlace.map((v) => (v / 1000).toFixed(2)).join(', ')} s); deciding sample -> reverted: median ${median(detections).toFixed(1)} ms`,
+);

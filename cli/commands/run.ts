@@ -121,6 +121,8 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
     if (outcome.reportError)
       console.error(`could not write the reports: ${outcome.reportError} (the journal is complete)`);
     console.log(`verdict: ${outcome.verdict} — ${loaded.redact(journal.reason ?? '')}`);
+    for (const rollback of journal.failedRollbacks ?? [])
+      console.log(loaded.redact(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`));
     if (outcome.revertFailed) {
       console.log('COULD NOT REVERT — these faults may still be in place:');
       for (const left of journal.ledger.leftBehind) console.log(`  - ${left.description} (${left.error})`);
@@ -129,7 +131,7 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
     console.log(`journal: ${journalFile}`);
     if (reports?.junit) console.log(`junit: ${reports.junit}`);
     if (reports) console.log(`report: ${reports.html}`);
-    return exitCodeFor(outcome.verdict, outcome.revertFailed);
+    return exitCodeFor(outcome.verdict, outcome.revertFailed, outcome.rollbackFailed);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

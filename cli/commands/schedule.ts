@@ -235,7 +235,8 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
       experiment: experiment.metadata.name,
       verdict: executed.verdict,
       reason: redact(executed.journal.reason ?? ''),
-      revertFailed: executed.revertFailed,
+      // A failed rollback, like a failed revert, may leave something behind (exit 5).
+      revertFailed: executed.revertFailed || executed.rollbackFailed,
       report: executed.reports?.html ?? executed.journalFile,
       journal: executed.journal,
     };

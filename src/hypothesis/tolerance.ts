@@ -57,3 +57,17 @@ function isEqual(value: unknown, expected: number | string | boolean): boolean {
   if (typeof expected === 'boolean') return value === expected || String(value) === String(expected);
   return String(value) === expected;
 }
+
+// The highest value a tolerance allows, if it has one: a latency past it fails the sample at once,
+// without waiting for the answer. `equals` counts as a bound too.
+export function upperBoundOf(spec: Partial<ToleranceSpec> | undefined): number | undefined {
+  if (!spec) return undefined;
+  const bounds = [
+    spec.below,
+    spec.atMost,
+    spec.between?.[1],
+    typeof spec.equals === 'number' ? spec.equals : undefined,
+  ];
+  const given = bounds.filter((bound): bound is number => bound !== undefined);
+  return given.length === 0 ? undefined : Math.min(...given);
+}

@@ -1,7 +1,7 @@
 import { isAdapterError } from '../adapters/adapter-error.ts';
 import { type HttpAnswer, sendHttpRequest } from '../adapters/http.ts';
 import type { ExpectSpec, HttpProbeSpec } from '../experiment/schema.ts';
-import { checkTolerance, hasTolerance } from '../hypothesis/tolerance.ts';
+import { checkTolerance, hasTolerance, upperBoundOf } from '../hypothesis/tolerance.ts';
 import type { ProbeResult } from './probe-context.ts';
 
 // One request, or a burst of N giving an error ratio and latency percentiles.
@@ -12,13 +12,40 @@ export async function sampleHttp(
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
   const request = { url: spec.url, method: spec.method, headers: spec.headers, timeoutMs, signal };
-  if (!spec.burst) return judgeOne(await tryRequest(request), expect, timeoutMs);
+  if (!spec.burst) return sampleOne(request, expect, timeoutMs);
   const answers = await runBurst(
     () => tryRequest(request),
     spec.burst.requests,
     spec.burst.concurrency ?? 10,
   );
   return judgeBurst(answers, expect);
+}
+
+// One request. With a latency bound below the timeout, the sample fails as soon as the bound is
+// crossed: waiting for the rest of a slow answer only keeps a fault in place longer.
+async function sampleOne(
+  request: Parameters<typeof sendHttpRequest>[0],
+  expect: ExpectSpec,
+  timeoutMs: number,
+): Promise<ProbeResult> {
+  const boundMs = upperBoundOf(expect.latencyMs);
+  if (boundMs === undefined || boundMs >= timeoutMs || !expect.latencyMs)
+    return judgeOne(await tryRequest(request), expect, timeoutMs);
+  const bound = new AbortController();
+  const timer = setTimeout(() => bound.abort(), Math.max(0, boundMs));
+  try {
+    const signal = request.signal ? AbortSignal.any([bound.signal, request.signal]) : bound.signal;
+    const attempt = await tryRequest({ ...request, signal });
+    if (!bound.signal.aborted || request.signal?.aborted) return judgeOne(attempt, expect, timeoutMs);
+    const { expected } = checkTolerance(Number.POSITIVE_INFINITY, expect.latencyMs);
+    return {
+      outcome: 'out-of-tolerance',
+      value: boundMs,
+      detail: `no answer within ${boundMs} ms, expected latency ${expected}`,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 type Attempt = HttpAnswer | { failure: 'timeout' | 'unreachable' | 'other'; message: string };

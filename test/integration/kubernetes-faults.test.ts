@@ -377,7 +377,9 @@ for (const withLedger of [true, false]) {
         t.is(recovered.exitCode, 0, recovered.stderr + recovered.stdout);
         t.regex(
           recovered.stdout,
-          new RegExp(`reverted node ${testNode} cordoned \\(${withLedger ? 'ledger' : 'mark'}: reverted\\)`),
+          new RegExp(
+            `reverted node ${testNode} cordoned in https://127\\.0\\.0\\.1:\\d+ \\(${withLedger ? 'ledger' : 'mark'}: reverted\\)`,
+          ),
         );
         t.deepEqual(await nodeState(), { unschedulable: false, mark: undefined }, 'schedulable again');
         const again = await runFaultline(['recover', '--ledger', ledger], recoverEnv);
