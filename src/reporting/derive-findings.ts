@@ -172,9 +172,14 @@ export function describeVerdict(input: VerdictInput): string {
     const failed = left.length > 0 ? left : actions.filter((a) => a.revert === 'failed').map((a) => a.undo);
     return `${sentence}; ${failed.length} fault action${failed.length === 1 ? '' : 's'} could NOT be reverted and may still be in place (${failed.join('; ')}).`;
   }
+  const failedRollbacks = (journal.failedRollbacks ?? []).map((r) => r.probe);
+  const rollbacks =
+    failedRollbacks.length > 0
+      ? `; the rollback${failedRollbacks.length === 1 ? '' : 's'} ${failedRollbacks.join(', ')} FAILED`
+      : '';
   if ((verdict === 'aborted' || verdict === 'error') && faults.length > 0)
-    return `${sentence}; every injected fault was reverted.`;
-  return `${sentence}.`;
+    return `${sentence}; every injected fault was reverted${rollbacks}.`;
+  return `${sentence}${rollbacks}.`;
 }
 
 function describeBlastRadius(

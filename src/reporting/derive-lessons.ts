@@ -153,6 +153,21 @@ export function deriveLessons(input: LessonInput): Lessons {
     );
   }
 
+  // Rollbacks: they run after every ending; one that failed may leave something unrestored.
+  for (const rollback of journal.failedRollbacks ?? []) {
+    wrong.push(
+      `The rollback ${rollback.probe} failed (${rollback.outcome}: ${rollback.detail}): what it restores may not be restored.`,
+    );
+    followUps.unshift(`Check by hand what the rollback ${rollback.probe} restores, then make it reliable.`);
+  }
+  const rollbacks = probes.filter((p) => p.role === 'rollback');
+  if (
+    rollbacks.length > 0 &&
+    (journal.failedRollbacks ?? []).length === 0 &&
+    rollbacks.every((p) => p.samples.length > 0)
+  )
+    well.push(`Every rollback succeeded (${listNames(rollbacks.map((p) => p.name))}).`);
+
   // Method steps: probes sampled once at an offset.
   for (const step of probes.filter((p) => p.role === 'step')) {
     for (const sample of step.samples.filter((s) => s.outcome !== 'ok'))

@@ -388,3 +388,17 @@ test('a failed method step is what went wrong; it is not charted', (t) => {
   t.is(f.probes.find((p) => p.name === 'checkout-works')?.samples.length, 1);
   t.is(renderHtml(journal).match(/<svg class="chart"/g)?.length, 1, 'only the hypothesis probe is charted');
 });
+
+test('a failed rollback: in the verdict sentence, what went wrong, and the first follow-up', (t) => {
+  const journal = buildJournal({
+    verdict: 'aborted',
+    reason: 'interrupted by SIGINT',
+    probes: [latency('page', () => 100)],
+    faults: [{ name: 'slow', startMs: 1_000, endMs: 5_000 }],
+  });
+  journal.failedRollbacks = [{ probe: 'restore-cache', outcome: 'error', detail: 'exit code 1' }];
+  const f = deriveFindings(journal);
+  t.regex(f.verdictSentence, /every injected fault was reverted; the rollback restore-cache FAILED\.$/);
+  t.true(has(f.wentWrong, /The rollback restore-cache failed \(error: exit code 1\)/));
+  t.regex(f.followUps[0] ?? '', /Check by hand what the rollback restore-cache restores/);
+});
