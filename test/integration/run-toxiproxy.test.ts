@@ -2,7 +2,7 @@
 // Needs: Toxiproxy (the sandbox's, with the proxy `catalog`, and a private one started here),
 // the sample shop (catalog, resilient and fragile storefronts) and Prometheus.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -80,7 +80,7 @@ function readJournal(stdout: string) {
     reason: string;
     faults: { name: string; actions: { revert?: string }[] }[];
     events: { type: string; at: number; message: string }[];
-    samples: { probe: string; outcome: string }[];
+    samples: { probe: string; outcome: string; role: string }[];
   };
 }
 
@@ -168,6 +168,33 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+// Defect: rollbacks were sampled with the run's signal, already aborted after Ctrl-C, so a command
+// rollback that takes a second was killed at once (one that ends at once, a `touch`, did complete).
+test.serial('SIGINT: a rollback that takes 1 s still runs to its end, and is journaled', async (t) => {
+  const env = freshEnv();
+  const marker = join(dir, `rolled-back-${fileCount}`);
+  const file = writeExperiment(
+    `${shopExperiment('interrupted-rollback', '${STOREFRONT_URL}', latencyFault('0s'), '60s')}  rollbacks:
+    - name: restore-slowly
+      command: { run: [sh, -c, "sleep 1 && touch ${marker}"], timeout: 10s }
+      expect: { exitCode: 0 }
+`,
+  );
+  const run = startFaultline(['run', file, '--report-dir', join(dir, 'reports')], env);
+  await run.waitForOutput(/injected: slow-catalog/);
+  run.child.kill('SIGINT');
+  const { exitCode } = await run.exited;
+  t.is(exitCode, ExitCode.aborted, run.stderr());
+  t.true(existsSync(marker), 'the rollback ran to its end after the interrupt');
+  const journal = readJournal(run.stdout());
+  t.deepEqual(
+    journal.samples.filter((s) => s.role === 'rollback').map((s) => [s.probe, s.outcome]),
+    [['restore-slowly', 'ok']],
+  );
+  t.true(journal.events.some((e) => e.type === 'rollback-succeeded'));
+  await assertToxiproxyClean(t);
+});
 
 // After kill -9 at different moments, `faultline recover` puts Toxiproxy back exactly as it was.
 for (const killAfterMs of [0, 300, 1500]) {
