@@ -122,7 +122,9 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
       console.error(`could not write the reports: ${outcome.reportError} (the journal is complete)`);
     console.log(`verdict: ${outcome.verdict} — ${loaded.redact(journal.reason ?? '')}`);
     for (const rollback of journal.failedRollbacks ?? [])
-      console.log(loaded.redact(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`));
+      console.log(
+        loaded.redact(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`),
+      );
     if (outcome.revertFailed) {
       console.log('COULD NOT REVERT — these faults may still be in place:');
       for (const left of journal.ledger.leftBehind) console.log(`  - ${left.description} (${left.error})`);

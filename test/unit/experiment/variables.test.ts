@@ -200,7 +200,8 @@ test('unresolved variables: a warning for validate, an error for plan and run', 
     `x.yaml:12:37: warning: spec.hypothesis.probes[0].http.headers.Authorization: unresolved variable ${ref('TOKEN')} (set it in the environment, with --var or in spec.configuration)`,
     `x.yaml:16:66: warning: spec.faults[0].podKill.count: unresolved variable ${ref('KILLS')} (set it in the environment, with --var or in spec.configuration)`,
   ]);
-  t.truthy(asWarning.experiment, 'warnings alone leave the experiment usable for validate');
+  t.truthy(asWarning.document, 'warnings alone leave the document for validate to judge');
+  t.is(asWarning.experiment, undefined, 'but nothing can run with a variable unresolved');
   t.deepEqual(
     messages(asError),
     messages(asWarning).map((line) => line.replace(': warning: ', ': error: ')),
