@@ -44,6 +44,9 @@ function methodLength(method: MethodPlan, context: ConvertContext): number {
   return lastStart + 1000;
 }
 
+const leftBehind =
+  'nothing in the Chaos Toolkit experiment undoes this fault, so Chaos Toolkit leaves it in place; Faultline reverts it when it ends';
+
 function faultDocument(fault: PlacedFault, totalMs: number): Record<string, unknown> {
   const document: Record<string, unknown> = {
     name: fault.name,
@@ -54,8 +57,7 @@ function faultDocument(fault: PlacedFault, totalMs: number): Record<string, unkn
   const limit =
     fault.maxSeconds === undefined ? totalMs : Math.min(totalMs, fault.startMs + fault.maxSeconds * 1000);
   const endMs = fault.endMs ?? limit;
-  if (endMs < totalMs || fault.endMs !== undefined || fault.startMs > 0)
-    document.duration = formatDuration(Math.max(0, endMs - fault.startMs));
+  document.duration = formatDuration(Math.max(0, endMs - fault.startMs));
   return document;
 }
 
@@ -93,7 +95,10 @@ export function assembleExperiment(parts: Parts): Record<string, unknown> {
   });
   spec.faults = method.faults.map((fault, index) => {
     record(['spec', 'faults', index], fault.path);
-    for (const comment of fault.comments) reporter.note(['spec', 'faults', index], comment);
+    const forgotten =
+      fault.lasting && !fault.body.command && fault.endMs === undefined && !fault.undoneByRollback;
+    for (const comment of [...fault.comments, ...(forgotten ? [leftBehind] : [])])
+      reporter.note(['spec', 'faults', index], comment);
     return faultDocument(fault, totalMs);
   });
   if (method.steps.length > 0) {

@@ -128,8 +128,8 @@ export function createVariableTable(experiment: Json, reporter: Reporter) {
   }
 
   const used = new Map<string, CtkVariable>(); // by Faultline name
-  const faultlineNameOf = (variable: CtkVariable): string =>
-    variable.source === 'env' || variable.source === 'secret-env' ? variable.envKey : variable.name;
+  const consulted = new Set<string>(); // names whose value the import read (a pause, a tolerance)
+  const faultlineNameOf = (variable: CtkVariable): string => (variable.source === 'env' ? variable.envKey : variable.name);
 
   return {
     get: (name: string): CtkVariable | undefined => byName.get(name),
@@ -175,6 +175,7 @@ export function createVariableTable(experiment: Json, reporter: Reporter) {
 
     // The value `${name}` has when the import runs, where it must be known (a pause, a tolerance).
     staticValue(name: string): StaticValue {
+      consulted.add(name);
       const variable = byName.get(name);
       if (!variable) return { known: false, why: `\${${name}} is in neither configuration nor secrets` };
       switch (variable.source) {
@@ -223,7 +224,7 @@ export function createVariableTable(experiment: Json, reporter: Reporter) {
 
     // Declared names the imported experiment never uses (extensions read some of them directly).
     unused(): string[] {
-      const usedNames = new Set([...used.values()].map((variable) => variable.name));
+      const usedNames = new Set([...used.values()].map((variable) => variable.name).concat([...consulted]));
       return [...byName.keys()].filter((name) => !usedNames.has(name));
     },
   };

@@ -22,6 +22,8 @@ export type PlacedFault = Omit<MappedFault, 'as'> & {
   background: boolean;
   /** The program of a process action, which a rollback running the same program may revert. */
   program?: string;
+  /** A rollback undoes it (so Chaos Toolkit does not leave it behind). */
+  undoneByRollback?: boolean;
 };
 
 export type PlacedStep = {
@@ -37,20 +39,22 @@ type Setup = MappedProxySetup & { atMs: number; path: PathSegment[] };
 
 const seconds = (ms: number) => formatDuration(ms);
 
+// An undo in the method ends the faults it names that are still in place: one says so in its comment.
 function endFaults(
   faults: PlacedFault[],
   undoes: string[],
   atMs: number,
   comment: string | undefined,
+  context: ConvertContext,
 ): number {
   const open = faults.filter(
     (fault) =>
       fault.lasting && fault.endMs === undefined && fault.undoKeys.some((key) => undoes.includes(key)),
   );
-  for (const fault of open) {
-    fault.endMs = atMs;
-    if (comment) fault.comments.push(comment);
-  }
+  for (const fault of open) fault.endMs = atMs;
+  if (comment && open.length === 1) open[0]?.comments.push(comment);
+  if (comment && open.length > 1)
+    context.reporter.note(['spec', 'faults'], `at ${seconds(atMs)}, ${comment}`);
   return open.length;
 }
 
@@ -78,11 +82,12 @@ function applySetups(setups: Setup[], faults: PlacedFault[], context: ConvertCon
       target.listen = setup.listen;
       target.upstream = setup.upstream;
       fault.undoKeys.push(`created:${setup.proxy}`);
-      if (fault.startMs > setup.atMs) {
-        fault.comments.push(
-          `Chaos Toolkit creates the proxy ${setup.proxy} at ${seconds(setup.atMs)}; Faultline creates it with this fault, and removes it when the fault ends`,
-        );
-      }
+    }
+    if (users.length > 0) {
+      context.reporter.note(
+        ['spec', 'faults'],
+        `Chaos Toolkit creates the proxy ${setup.proxy} at ${seconds(setup.atMs)} (create_proxy); Faultline creates it with each fault on it (listen, upstream), and removes it when that fault ends`,
+      );
     }
   }
 }
@@ -152,7 +157,7 @@ export function mapMethod(experiment: Json, cache: ActivityCache, context: Conve
           atMs,
         });
     } else if (mapped.as === 'undo') {
-      const ended = endFaults(faults, mapped.undoes, atMs, mapped.comment);
+      const ended = endFaults(faults, mapped.undoes, atMs, mapped.comment, context);
       if (ended === 0 && mapped.undoes.includes('toxiproxy')) {
         context.reporter.warn(
           place,

@@ -89,7 +89,7 @@ function mapPythonProvider(provider: Json, path: PathSegment[], context: Convert
 export function describeProvider(activity: Json): string {
   const provider = asRecord(activity.provider);
   if (provider?.type === 'python') return `${String(provider.module)}.${String(provider.func)}`;
-  if (provider?.type === 'process') return `the process provider (${String(provider.path)})`;
+  if (provider?.type === 'process') return typeof provider.path === 'string' ? `the process provider (${provider.path})` : 'the process provider';
   return provider?.type === 'http' ? 'the http provider' : 'the activity';
 }
 

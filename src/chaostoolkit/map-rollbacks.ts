@@ -4,6 +4,7 @@
 // as a process action of the method becomes that command fault's revert. The others stay
 // rollbacks (an HTTP request or a program, which Faultline runs as a probe).
 import type { PathSegment } from '../experiment/diagnostic.ts';
+import { formatDuration } from '../experiment/duration.ts';
 import { type ActivityCache, nameFor, resolveActivity } from './activities.ts';
 import { buildProbe } from './build-probe.ts';
 import { asList, asRecord, type Json } from './chaostoolkit-shape.ts';
@@ -42,12 +43,16 @@ function pairPrograms(entries: Entry[], faults: PlacedFault[]): Set<number> {
     );
     const [fault, ...others] = byProgram(program);
     if (!fault || others.length > 0 || sameProgram.length > 1 || entry.mapped.as !== 'probe') continue;
-    const { run, timeout } = entry.mapped.body.command as { run: string[]; timeout?: string };
+    const { run, timeout: revertTimeout } = entry.mapped.body.command as { run: string[]; timeout?: string };
     const inject = (fault.body.command as { run: string[] }).run;
+    // One deadline for each program: the inject's own timeout, else the rollback's.
+    const timeout = fault.maxSeconds === undefined ? revertTimeout : formatDuration(fault.maxSeconds * 1000);
     fault.body = { command: { inject, revert: run, ...(timeout ? { timeout } : {}) } };
+    fault.maxSeconds = undefined;
     fault.comments = [
       `revert: the rollback ${JSON.stringify(entry.located.activity.name)}, which Faultline runs whenever this fault ends (Chaos Toolkit runs it after checking the hypothesis, and not after an interrupt)`,
     ];
+    fault.undoneByRollback = true;
     paired.add(entry.index);
   }
   return paired;
@@ -64,16 +69,19 @@ function dropUndo(entry: Entry, faults: PlacedFault[], context: ConvertContext):
         : undefined;
   if (!undoes) return false;
   const undone = faults.filter((fault) => fault.undoKeys.some((key) => undoes.includes(key)));
-  for (const fault of undone) {
-    fault.comments.push(
-      `the rollback ${name} is not needed: Faultline reverts this fault whatever happens, Ctrl-C and crashes included`,
-    );
-    if (mapped.as === 'undo' && mapped.comment) fault.comments.push(mapped.comment);
+  for (const fault of undone) fault.undoneByRollback = true;
+  if (undone.length > 0) {
+    const which = undone.map((fault) => fault.name).join(', ');
+    const notes = [
+      `the rollback ${name} (it undoes ${which}) is not needed: Faultline reverts every fault whatever happens, Ctrl-C and crashes included`,
+    ];
+    if (mapped.as === 'undo' && mapped.comment) notes.push(mapped.comment);
     if (mapped.as === 'fault') {
-      fault.comments.push(
+      notes.push(
         `Chaos Toolkit scales it to ${JSON.stringify((mapped.body.scale as Json).replicas)} replicas; Faultline restores the count it found before the fault`,
       );
     }
+    for (const text of notes) context.reporter.note(['spec', 'faults'], text);
   }
   if (undone.length > 0) return true;
   if (mapped.as === 'undo' && mapped.undoes.includes('toxiproxy')) {

@@ -18,7 +18,8 @@ const inlineKeys = new Set([
 
 function markInline(node: unknown, key?: string): void {
   if (isMap(node) || isSeq(node)) {
-    if (key !== undefined && inlineKeys.has(key)) node.flow = true;
+    const short = node.items.every((item) => !isScalar(item) || !String(item.value).includes('\n'));
+    if (key !== undefined && inlineKeys.has(key) && short) node.flow = true;
     for (const item of node.items) {
       if (isPair(item)) markInline(item.value, isScalar(item.key) ? String(item.key.value) : undefined);
       else markInline(item);

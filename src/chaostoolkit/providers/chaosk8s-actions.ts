@@ -53,9 +53,12 @@ export function mapTerminatePods({ fields }: PythonCall): MappedActivity {
   if (typeof grace === 'number' && grace >= 0) podKill.gracePeriod = fields.seconds('grace_period');
   const comments: string[] = [];
   if (!all && !random) {
-    const how = order === 'oldest' ? 'the oldest first' : 'in alphabetical order';
+    const how =
+      order === 'oldest'
+        ? 'the oldest matching pods (order: oldest, '
+        : 'the first matching pods in alphabetical order (';
     comments.push(
-      `Chaos Toolkit kills the first pods ${how} (rand: false); Faultline picks them at random, seeded (--seed replays a run)`,
+      `Chaos Toolkit kills ${how}rand: false); Faultline picks them at random, seeded (--seed replays a run)`,
     );
   }
   return { as: 'fault', body: { podKill }, lasting: false, undoKeys: [], comments };
@@ -143,11 +146,9 @@ export function mapUncordonNode(call: PythonCall): MappedActivity {
       'without name or label_selector Chaos Toolkit uncordons every node of the cluster',
       call.fields.path,
     );
-  return {
-    as: 'undo',
-    undoes: [selection.key],
-    comment: `Chaos Toolkit's uncordon_node uncordons every node matching ${selection.selector}; Faultline uncordons only the nodes it cordoned`,
-  };
+  const byLabels = call.fields.has('label_selector');
+  const comment = `Chaos Toolkit's uncordon_node uncordons every node matching ${selection.selector}; Faultline uncordons only the nodes it cordoned`;
+  return { as: 'undo', undoes: [selection.key], ...(byLabels ? { comment } : {}) };
 }
 
 export function mapScale(kind: 'Deployment' | 'StatefulSet') {
