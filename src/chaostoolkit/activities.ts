@@ -100,6 +100,7 @@ export function readPauses(activity: Json, path: PathSegment[], context: Convert
     context.reporter.warn(
       [...path, 'pauses'],
       'pauses is empty (null): Chaos Toolkit 1.44 stops the method here with an AttributeError; the import reads it as no pause',
+      'key',
     );
     return { beforeMs: 0, afterMs: 0 };
   }

@@ -129,7 +129,8 @@ export function createVariableTable(experiment: Json, reporter: Reporter) {
 
   const used = new Map<string, CtkVariable>(); // by Faultline name
   const consulted = new Set<string>(); // names whose value the import read (a pause, a tolerance)
-  const faultlineNameOf = (variable: CtkVariable): string => (variable.source === 'env' ? variable.envKey : variable.name);
+  const faultlineNameOf = (variable: CtkVariable): string =>
+    variable.source === 'env' ? variable.envKey : variable.name;
 
   return {
     get: (name: string): CtkVariable | undefined => byName.get(name),

@@ -58,7 +58,13 @@ function checkActivity(value: unknown, path: PathSegment[], reporter: Reporter):
   const provider = asRecord(activity.provider);
   const known = providerKeysByType[String(provider?.type)];
   if (known)
-    checkKeys(provider, [...path, 'provider'], known, `${provider?.type === 'http' ? 'an' : 'a'} ${String(provider?.type)} provider`, reporter);
+    checkKeys(
+      provider,
+      [...path, 'provider'],
+      known,
+      `${provider?.type === 'http' ? 'an' : 'a'} ${String(provider?.type)} provider`,
+      reporter,
+    );
 }
 
 export function checkChaosToolkitKeys(experiment: Json, reporter: Reporter): void {

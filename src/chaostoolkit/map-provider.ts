@@ -8,6 +8,7 @@ import { type MappedActivity, unmapped } from './mapped-activity.ts';
 import { type ConvertContext, readFields } from './provider-fields.ts';
 import type { CatalogueEntry } from './providers/catalogue-entry.ts';
 import { chaosk8sCatalogue } from './providers/chaosk8s-catalogue.ts';
+import { chaosk8sUnmapped } from './providers/chaosk8s-unmapped.ts';
 import { chaosprometheusCatalogue } from './providers/chaosprometheus.ts';
 import { chaostoxiCatalogue } from './providers/chaostoxi.ts';
 import { mapHttpProvider } from './providers/http-provider.ts';
@@ -15,6 +16,7 @@ import { mapProcessProvider } from './providers/process-provider.ts';
 
 export const catalogue: readonly CatalogueEntry[] = [
   ...chaosk8sCatalogue,
+  ...chaosk8sUnmapped,
   ...chaostoxiCatalogue,
   ...chaosprometheusCatalogue,
 ];
@@ -89,7 +91,10 @@ function mapPythonProvider(provider: Json, path: PathSegment[], context: Convert
 export function describeProvider(activity: Json): string {
   const provider = asRecord(activity.provider);
   if (provider?.type === 'python') return `${String(provider.module)}.${String(provider.func)}`;
-  if (provider?.type === 'process') return typeof provider.path === 'string' ? `the process provider (${provider.path})` : 'the process provider';
+  if (provider?.type === 'process')
+    return typeof provider.path === 'string'
+      ? `the process provider (${provider.path})`
+      : 'the process provider';
   return provider?.type === 'http' ? 'the http provider' : 'the activity';
 }
 

@@ -186,7 +186,10 @@ export function mapTolerance(
             ? expectForJsonPath(tol.value, value, context)
             : `this probe returns ${value.what}, which no Faultline expectation can judge`;
   if (typeof result !== 'string') return result;
-  const text = tol.fromEnvironment && typeof tol.value === 'string' ? ' (it comes from the environment as text; env_var_type: int makes it a number)' : '';
+  const text =
+    tol.fromEnvironment && typeof tol.value === 'string'
+      ? ' (it comes from the environment as text; env_var_type: int makes it a number)'
+      : '';
   context.reporter.error(path, `${result}${text}`);
   return undefined;
 }

@@ -17,7 +17,12 @@ const Program = Type.Array(Type.String(), { minItems: 1 });
 
 const pendingFaults = {
   rolloutRestart: Type.Object(
-    { namespace: Type.String({ minLength: 1 }), kind: Kind, name: Type.String({ minLength: 1 }), wait: Type.Optional(Type.Boolean()) },
+    {
+      namespace: Type.String({ minLength: 1 }),
+      kind: Kind,
+      name: Type.String({ minLength: 1 }),
+      wait: Type.Optional(Type.Boolean()),
+    },
     strict,
   ),
   scale: Type.Object(
@@ -36,12 +41,20 @@ const pendingFaults = {
   ]),
 };
 
-const PendingFault = Type.Object({ name: Name, start: Type.Optional(Duration), duration: Type.Optional(Duration) });
+const PendingFault = Type.Object({
+  name: Name,
+  start: Type.Optional(Duration),
+  duration: Type.Optional(Duration),
+});
 
 export type PendingKind = keyof typeof pendingFaults;
 
 // Every problem with the document, as `path: message` (pending faults) or FILE:LINE:COL lines.
-export function validateImported(yamlText: string, file: string, env: Record<string, string> = {}): { problems: string[]; pendingKinds: PendingKind[] } {
+export function validateImported(
+  yamlText: string,
+  file: string,
+  env: Record<string, string> = {},
+): { problems: string[]; pendingKinds: PendingKind[] } {
   const document = parse(yamlText) as { spec?: { faults?: Record<string, unknown>[] } };
   const problems: string[] = [];
   const pendingKinds: PendingKind[] = [];
@@ -55,7 +68,10 @@ export function validateImported(yamlText: string, file: string, env: Record<str
       ...validateSchema(PendingFault, rest as Static<typeof PendingFault>),
     ];
     problems.push(...issues.map((issue) => `spec.faults[${index}].${kind}: ${issue.message}`));
-    (document.spec?.faults as Record<string, unknown>[])[index] = { ...rest, nodeCordon: { selector: 'stand-in=pending-fault' } };
+    (document.spec?.faults as Record<string, unknown>[])[index] = {
+      ...rest,
+      nodeCordon: { selector: 'stand-in=pending-fault' },
+    };
   }
   const text = pendingKinds.length > 0 ? stringify(document) : yamlText;
   const loaded = parseExperiment(text, file, { env, unresolved: 'warning' });

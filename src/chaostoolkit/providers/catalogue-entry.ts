@@ -37,6 +37,8 @@ export function mapsTo(
   return { module, func, kind, parameters, mapsTo: description, map };
 }
 
+export const helper = 'it is a helper inside the extension, not an activity';
+
 // Several functions of one module that do not map, for one reason.
 export function doNotMap(
   module: string,

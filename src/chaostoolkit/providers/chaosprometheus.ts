@@ -92,7 +92,13 @@ export const chaosprometheusCatalogue: CatalogueEntry[] = [
   ...doNotMap(
     'chaosprometheus.probes',
     'probe',
-    "averages the first series' samples of a range query with a step of its own; write the PromQL (avg_over_time) as a Faultline prometheus probe",
+    "it averages the first series' samples of a range query with a step of its own; write the PromQL (avg_over_time) as a Faultline prometheus probe",
     ['compute_mean', 'nodes_cpu_usage_mean'],
+  ),
+  ...doNotMap(
+    'chaosprometheus.metrics',
+    'action',
+    'it is a control (it pushes run metrics to a Pushgateway); controls are not imported',
+    ['configure_control', 'before_experiment_control', 'after_experiment_control'],
   ),
 ];

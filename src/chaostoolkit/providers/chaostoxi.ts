@@ -6,7 +6,7 @@ import { describeValue } from '../../experiment/describe-schema.ts';
 import { toxicTypes } from '../../experiment/schema.ts';
 import { rewriteText } from '../chaostoolkit-template.ts';
 import { type MappedActivity, unmapped } from '../mapped-activity.ts';
-import { type CatalogueEntry, doNotMap, mapsTo, type PythonCall } from './catalogue-entry.ts';
+import { type CatalogueEntry, doNotMap, helper, mapsTo, type PythonCall } from './catalogue-entry.ts';
 
 function toxiproxyUrl({ context, providerPath }: PythonCall): string | undefined {
   const has = (name: string) => context.variables.get(name) !== undefined;
@@ -282,10 +282,22 @@ export const chaostoxiCatalogue: CatalogueEntry[] = [
     'http probe: GET /proxies/NAME of the Toxiproxy API answers 200',
     proxyExists,
   ),
+  ...doNotMap('chaostoxi.proxy.actions', 'action', helper, ['value_from_environment_if_exists']),
+  ...doNotMap('chaostoxi.toxiproxyapi', 'action', helper, [
+    'build_baseUrl',
+    'build_proxies_baseUrl',
+    'create_proxy',
+    'create_toxic',
+    'delete_proxy',
+    'delete_toxic',
+    'modify_proxy',
+    'read_proxy',
+    'reset',
+  ]),
   ...doNotMap(
     'chaostoxi.proxy.probes',
     'probe',
-    'returns an attribute of the proxy, which no Faultline expectation can read',
+    'it returns an attribute of the proxy, which no Faultline expectation can read',
     ['get_proxy_attribute'],
   ),
 ];
