@@ -35,7 +35,8 @@ export function wholeReferenceName(value: unknown): string | undefined {
 
 // Text that Faultline must read as written: its `${` escaped as `$${`.
 export function literalText(text: string): string {
-  return text.replaceAll('${', '$${');
+  // A function, because '$$' in a replacement string means one '$'.
+  return text.replaceAll('${', () => '$${');
 }
 
 export type TemplateContext = { variables: VariableTable; reporter: Reporter };

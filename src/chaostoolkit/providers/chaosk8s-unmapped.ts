@@ -5,7 +5,7 @@ import { type CatalogueEntry, doNotMap, helper } from './catalogue-entry.ts';
 const objects = 'it creates, changes or deletes Kubernetes objects, and Faultline has no fault that does';
 const data = 'it returns data that no Faultline expectation can judge';
 const chaosMesh =
-  'it creates a Chaos Mesh experiment (Chaos Mesh must run in the cluster); Faultline injects network faults through Toxiproxy';
+  'it creates or deletes a Chaos Mesh experiment (Chaos Mesh must run in the cluster); Faultline injects network faults through Toxiproxy';
 const policy =
   'it adds or removes a NetworkPolicy, and Faultline has no such fault (partition a Toxiproxy proxy instead)';
 const twoFields =
