@@ -117,30 +117,27 @@ export function mapDuring(
   });
   const atTheEnd = { every: formatDuration(Math.max(100, durationMs - 100)), failAfter: 1 };
   const after = 'Faultline checks it again after reverting every fault (Chaos Toolkit does not)';
-  if (strategy === 'continuously' || strategy === 'during-method-only') {
-    const everyMs = Math.round((options.frequencySeconds ?? 1) * 1000);
-    if (options.failFast) {
-      note(
-        '--fail-fast: the first failed check during the method deviates the run, and Faultline reverts every fault at once (Chaos Toolkit lets the method go on)',
-      );
-    } else {
-      note(
-        'Chaos Toolkit without --fail-fast records the checks during the method and fails on none; a failAfter above the number of checks does the same',
-      );
-    }
-    if (strategy === 'continuously') {
-      note(
-        'Chaos Toolkit also checks it after the method, with the faults still in place; Faultline checks it after reverting them',
-      );
-    } else {
-      note(
-        'Chaos Toolkit checks it only during the method (during-method-only); Faultline also checks it before (nothing is injected unless it holds) and after',
-      );
-    }
-    return {
-      during: options.failFast ? { every: formatDuration(everyMs), failAfter: 1 } : observe(everyMs),
-      notes,
-    };
+  const onlyDuring =
+    'Chaos Toolkit checks it only during the method (during-method-only); Faultline also checks it before (nothing is injected unless it holds) and after';
+  const everyMs = Math.round((options.frequencySeconds ?? 1) * 1000);
+  if ((strategy === 'continuously' || strategy === 'during-method-only') && options.failFast) {
+    note(
+      '--fail-fast: the first failed check during the method deviates the run, and Faultline reverts every fault at once (Chaos Toolkit lets the method go on)',
+    );
+    if (strategy === 'during-method-only') note(onlyDuring);
+    return { during: { every: formatDuration(everyMs), failAfter: 1 }, notes };
+  }
+  if (strategy === 'during-method-only') {
+    note(
+      'Chaos Toolkit without --fail-fast records the checks during the method and fails on none; a failAfter above the number of checks does the same',
+    );
+    note(onlyDuring);
+    return { during: observe(everyMs), notes };
+  }
+  if (strategy === 'continuously') {
+    note(
+      `Chaos Toolkit without --fail-fast also records a check every ${formatDuration(everyMs)} during the method, failing on none; its verdict comes from the check after the method, as here`,
+    );
   }
   if (strategy === 'before-method-only' || strategy === 'skip') {
     note(
