@@ -451,6 +451,12 @@ test(
         'Chaos Toolkit skips these rollbacks after a failed or interrupted run; Faultline runs them after every ending',
       ),
     );
+    t.true(
+      hasComment(
+        yaml,
+        'Chaos Toolkit pauses 2s before and 0s after this probe each time it checks the hypothesis; Faultline does not',
+      ),
+    );
   },
 );
 
@@ -526,3 +532,20 @@ test(
     ]);
   },
 );
+
+test('the source map leads each part of the document back to where the Chaos Toolkit file wrote it', (t) => {
+  const { sourceMap } = importFixture('pod-kill.json');
+  t.deepEqual(sourceMap.sourceOf(['spec', 'faults', 1, 'podKill', 'count']), ['method', 1]);
+  t.deepEqual(sourceMap.sourceOf(['spec', 'hypothesis', 'probes', 0, 'expect', 'status']), [
+    'steady-state-hypothesis',
+    'probes',
+    0,
+    'tolerance',
+  ]);
+  t.deepEqual(sourceMap.sourceOf(['spec', 'configuration', 'STOREFRONT_URL']), [
+    'configuration',
+    'storefront_url',
+  ]);
+  t.deepEqual(sourceMap.sourceOf(['spec', 'duration']), ['method']);
+  t.is(sourceMap.sourceOf(['apiVersion']), undefined);
+});
