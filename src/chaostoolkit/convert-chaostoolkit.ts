@@ -4,7 +4,7 @@
 // `plan` and `run` on a Chaos Toolkit file). Never throws on bad input.
 
 import { describeValue } from '../experiment/describe-schema.ts';
-import { type Diagnostic, formatPath, type Issue, sortDiagnostics } from '../experiment/diagnostic.ts';
+import { type Diagnostic, formatPath, type Issue, type PathSegment, sortDiagnostics } from '../experiment/diagnostic.ts';
 import type { SourceLocator } from '../experiment/source-positions.ts';
 import { cacheActivities } from './activities.ts';
 import { assembleExperiment } from './assemble-experiment.ts';
@@ -31,6 +31,8 @@ export type ChaosToolkitImport = {
   /** Where the meaning shifts, placed in the Faultline document. */
   notes: Note[];
   sourceMap: SourceMap;
+  /** Where a part of the Faultline document came from in the Chaos Toolkit file (undefined: made up by the import). */
+  locate(faultlinePath: readonly PathSegment[]): { line: number; column: number; path: string } | undefined;
 };
 
 function toDiagnostics(issues: readonly Issue[], file: string, locator: SourceLocator): Diagnostic[] {
@@ -63,18 +65,15 @@ export function convertChaosToolkit(
   const reporter = createReporter();
   reporter.issues.push(...read.issues);
   const sourceMap = createSourceMap();
+  const locate = (faultlinePath: readonly PathSegment[]) => {
+    const source = sourceMap.sourceOf(faultlinePath);
+    return source && { ...read.locator.positionOf(source), path: formatPath(source) };
+  };
   const finish = (document?: Record<string, unknown>, header: string[] = []): ChaosToolkitImport => {
     const diagnostics = toDiagnostics(reporter.issues, file, read.locator);
-    if (diagnostics.some((diagnostic) => diagnostic.severity === 'error') || !document) {
-      return { diagnostics, notes: reporter.notes, sourceMap };
-    }
-    return {
-      document,
-      yaml: renderFaultlineYaml(document, header, reporter.notes),
-      diagnostics,
-      notes: reporter.notes,
-      sourceMap,
-    };
+    const result = { diagnostics, notes: reporter.notes, sourceMap, locate };
+    if (diagnostics.some((diagnostic) => diagnostic.severity === 'error') || !document) return result;
+    return { ...result, document, yaml: renderFaultlineYaml(document, header, reporter.notes) };
   };
   if (read.value === undefined) return finish();
   const experiment = asRecord(read.value);

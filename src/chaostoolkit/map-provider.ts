@@ -12,7 +12,7 @@ import { chaosk8sUnmapped } from './providers/chaosk8s-unmapped.ts';
 import { chaosprometheusCatalogue } from './providers/chaosprometheus.ts';
 import { chaostoxiCatalogue } from './providers/chaostoxi.ts';
 import { mapHttpProvider } from './providers/http-provider.ts';
-import { mapProcessProvider } from './providers/process-provider.ts';
+import { mapProcessProvider, programAs } from './providers/process-provider.ts';
 
 export const catalogue: readonly CatalogueEntry[] = [
   ...chaosk8sCatalogue,
@@ -83,8 +83,7 @@ function mapPythonProvider(provider: Json, path: PathSegment[], context: Convert
       'the secrets are not passed on: Faultline reaches Kubernetes through the kubeconfig (--kubeconfig, --context)',
     );
   }
-  const mapped = entry.map({ fields: readFields(args, argumentsPath, context), context, providerPath: path });
-  return mapped;
+  return entry.map({ fields: readFields(args, argumentsPath, context), context, providerPath: path });
 }
 
 // How messages name a provider: chaosk8s.pod.actions.terminate_pods, the http provider, ...
@@ -125,19 +124,7 @@ function dispatch(
       return mapHttpProvider(provider, providerPath, context);
     case 'process': {
       const program = mapProcessProvider(provider, providerPath, context);
-      if ('as' in program) return program;
-      if (activity.type === 'action' && actionsAreFaults) {
-        return {
-          as: 'fault',
-          body: { command: { run: program.run } },
-          lasting: true,
-          undoKeys: [],
-          comments: program.comments,
-          ...(program.seconds !== undefined ? { maxSeconds: program.seconds } : {}),
-        };
-      }
-      const command = { run: program.run, ...(program.timeout ? { timeout: program.timeout } : {}) };
-      return { as: 'probe', body: { command }, value: { kind: 'process' }, comments: program.comments };
+      return 'as' in program ? program : programAs(program, activity.type === 'action' && actionsAreFaults);
     }
     case 'python':
       return mapPythonProvider(provider, providerPath, context);

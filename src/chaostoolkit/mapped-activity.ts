@@ -49,6 +49,7 @@ export type MappedUndo = {
 // chaostoxi create_proxy: folded into the faults that use the proxy (Faultline creates it with them).
 export type MappedProxySetup = { as: 'proxy-setup'; proxy: string; listen: unknown; upstream: unknown };
 
+// An empty reason: the problem was reported already (an argument Chaos Toolkit would refuse).
 export type Unmapped = { as: 'unmapped'; reason: string; path?: PathSegment[] };
 
 export type MappedActivity = MappedFault | MappedProbe | MappedUndo | MappedProxySetup | Unmapped;

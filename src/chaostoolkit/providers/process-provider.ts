@@ -6,7 +6,7 @@ import type { PathSegment } from '../../experiment/diagnostic.ts';
 import type { Json } from '../chaostoolkit-shape.ts';
 import { literalText, rewriteText } from '../chaostoolkit-template.ts';
 import { pythonText } from '../chaostoolkit-variables.ts';
-import { type Unmapped, unmapped } from '../mapped-activity.ts';
+import { type MappedFault, type MappedProbe, type Unmapped, unmapped } from '../mapped-activity.ts';
 import { type ConvertContext, readFields } from '../provider-fields.ts';
 
 export type Program = { run: string[]; timeout?: string; seconds?: number; comments: string[] };
@@ -60,4 +60,21 @@ export function mapProcessProvider(
   const timeout = fields.seconds('timeout');
   const seconds = typeof provider.timeout === 'number' ? provider.timeout : undefined;
   return { run, comments, ...(timeout ? { timeout } : {}), ...(seconds !== undefined ? { seconds } : {}) };
+}
+
+// In the method an action is a command fault (the program is the fault while it runs); anywhere
+// else the program runs as a command probe.
+export function programAs(program: Program, fault: boolean): MappedFault | MappedProbe {
+  if (fault) {
+    return {
+      as: 'fault',
+      body: { command: { run: program.run } },
+      lasting: true,
+      undoKeys: [],
+      comments: program.comments,
+      ...(program.seconds !== undefined ? { maxSeconds: program.seconds } : {}),
+    };
+  }
+  const command = { run: program.run, ...(program.timeout ? { timeout: program.timeout } : {}) };
+  return { as: 'probe', body: { command }, value: { kind: 'process' }, comments: program.comments };
 }

@@ -4,6 +4,7 @@
 // their agreed shape: test/helpers/pending-faults.ts), and whose mapped parts are asserted here.
 import test, { type ExecutionContext } from 'ava';
 import { parse } from 'yaml';
+import { parseExperiment } from '../../../src/experiment/load-experiment.ts';
 import type { PendingKind } from '../../helpers/pending-faults.ts';
 import { validateImported } from '../../helpers/pending-faults.ts';
 import { importFixture, placed } from './import-helpers.ts';
@@ -548,4 +549,20 @@ test('the source map leads each part of the document back to where the Chaos Too
   ]);
   t.deepEqual(sourceMap.sourceOf(['spec', 'duration']), ['method']);
   t.is(sourceMap.sourceOf(['apiVersion']), undefined);
+});
+
+test('a problem Faultline finds in the imported document is placed in the Chaos Toolkit file (for run and plan on such files)', (t) => {
+  const imported = importFixture('pod-kill.json');
+  // KILL_GRACE_SECONDS set to something that is no number: the loader refuses the grace period.
+  const loaded = parseExperiment(imported.yaml ?? '', 'pod-kill.faultline.yaml', {
+    env: { KILL_GRACE_SECONDS: 'soon' },
+    unresolved: 'error',
+  });
+  const error = loaded.diagnostics.find((diagnostic) => diagnostic.severity === 'error');
+  t.is(error?.path, 'spec.faults[0].podKill.gracePeriod');
+  t.deepEqual(imported.locate(['spec', 'faults', 0, 'podKill', 'gracePeriod']), {
+    line: 53,
+    column: 7,
+    path: 'method[0]',
+  });
 });
