@@ -561,8 +561,8 @@ test('a problem Faultline finds in the imported document is placed in the Chaos 
   const error = loaded.diagnostics.find((diagnostic) => diagnostic.severity === 'error');
   t.is(error?.path, 'spec.faults[0].podKill.gracePeriod');
   t.deepEqual(imported.locate(['spec', 'faults', 0, 'podKill', 'gracePeriod']), {
-    line: 53,
-    column: 7,
+    line: 51,
+    column: 5,
     path: 'method[0]',
   });
 });
