@@ -1,7 +1,6 @@
 // A Faultline probe from a mapped provider and its expectation: the name first, then the kind's
 // body (with what the tolerance adds to a prometheus probe), then `expect`.
-import type { MappedProbe } from './mapped-activity.ts';
-import type { MappedExpect } from './tolerance-to-expect.ts';
+import type { MappedExpect, MappedProbe } from './mapped-activity.ts';
 
 export function buildProbe(
   name: string,

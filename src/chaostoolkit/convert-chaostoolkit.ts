@@ -4,7 +4,13 @@
 // `plan` and `run` on a Chaos Toolkit file). Never throws on bad input.
 
 import { describeValue } from '../experiment/describe-schema.ts';
-import { type Diagnostic, formatPath, type Issue, type PathSegment, sortDiagnostics } from '../experiment/diagnostic.ts';
+import {
+  type Diagnostic,
+  formatPath,
+  type Issue,
+  type PathSegment,
+  sortDiagnostics,
+} from '../experiment/diagnostic.ts';
 import type { SourceLocator } from '../experiment/source-positions.ts';
 import { cacheActivities } from './activities.ts';
 import { assembleExperiment } from './assemble-experiment.ts';

@@ -4,9 +4,8 @@
 // (sample) equals N, or there is none. jsonpath2 compares the value as text, and `>`/`<` against
 // Prometheus's text values never match, so only `!=` with a quoted number means something here.
 import { describeValue, isPlainObject } from '../experiment/describe-schema.ts';
-import type { ProbeValue } from './mapped-activity.ts';
+import type { MappedExpect, ProbeValue } from './mapped-activity.ts';
 import type { ConvertContext } from './provider-fields.ts';
-import type { MappedExpect } from './tolerance-to-expect.ts';
 
 const instantForm = /^\$\.data\.result(?:\.\*|\[\*\])\[\?\(@\.value\[1\]\s*!=\s*"([^"]*)"\)\]$/;
 const rangeForm = /^\$\.data\.result(?:\.\*|\[\*\])\.values(?:\.\*|\[\*\])\[\?\(@\[1\]\s*!=\s*"([^"]*)"\)\]$/;

@@ -13,6 +13,14 @@ export type ProbeValue =
   | { kind: 'prometheus'; range?: string }
   | { kind: 'opaque'; what: string }; // a value no Faultline expectation can judge
 
+// A tolerance as Faultline writes it: the expectation, what it adds to a prometheus probe
+// (aggregate, onEmpty), and how it rewrites the probe's query (query_interval).
+export type MappedExpect = {
+  expect: ExpectSpec;
+  prometheus?: Record<string, unknown>;
+  queryOf?: (query: string) => string;
+};
+
 // One line of a `# ...` comment in the Faultline document, above the part it is about.
 export type Comment = string;
 

@@ -9,14 +9,8 @@ import type { PathSegment } from '../experiment/diagnostic.ts';
 import type { ExpectSpec } from '../experiment/schema.ts';
 import { resolveValue, rewriteText, wholeReferenceName } from './chaostoolkit-template.ts';
 import { expectForJsonPath } from './jsonpath-tolerance.ts';
-import type { ProbeValue } from './mapped-activity.ts';
+import type { MappedExpect, ProbeValue } from './mapped-activity.ts';
 import type { ConvertContext } from './provider-fields.ts';
-
-export type MappedExpect = {
-  expect: ExpectSpec;
-  prometheus?: Record<string, unknown>;
-  queryOf?: (query: string) => string;
-};
 
 type Tolerance = { value: unknown; written: unknown; path: PathSegment[]; fromEnvironment: boolean };
 
