@@ -6,7 +6,6 @@
 
 import { describeValue, isPlainObject } from '../experiment/describe-schema.ts';
 import type { PathSegment } from '../experiment/diagnostic.ts';
-import type { ExpectSpec } from '../experiment/schema.ts';
 import { resolveValue, rewriteText, wholeReferenceName } from './chaostoolkit-template.ts';
 import { expectForJsonPath } from './jsonpath-tolerance.ts';
 import type { MappedExpect, ProbeValue } from './mapped-activity.ts';
