@@ -2,12 +2,12 @@
 // spec.duration, faults with their start and duration, steps, the hypothesis with its `during`,
 // rollbacks, and the variables the document uses. Each part is recorded in the source map.
 import type { PathSegment } from '../experiment/diagnostic.ts';
-import { formatDuration } from '../experiment/duration.ts';
+import { formatDuration, tryParseDuration } from '../experiment/duration.ts';
 import { apiVersion } from '../experiment/schema.ts';
 import { nameFor } from './activities.ts';
 import { asList, type Json } from './chaostoolkit-shape.ts';
 import { literalText } from './chaostoolkit-template.ts';
-import type { HypothesisPlan, mapDuring as MapDuring, StrategyOptions } from './map-hypothesis.ts';
+import { type HypothesisPlan, mapDuring, type StrategyOptions, withCheckAfter } from './map-hypothesis.ts';
 import type { MethodPlan, PlacedFault } from './map-method.ts';
 import type { RollbackPlan } from './map-rollbacks.ts';
 import type { ConvertContext } from './provider-fields.ts';
@@ -22,7 +22,6 @@ type Parts = {
   options: StrategyOptions;
   context: ConvertContext;
   sourceMap: SourceMap;
-  mapDuring: typeof MapDuring;
 };
 
 // A method without pauses takes as long as its activities; Faultline needs a length: 10s, said so.
@@ -42,6 +41,20 @@ function methodLength(method: MethodPlan, context: ConvertContext): number {
     `the method's pauses end at ${formatDuration(method.endMs)}, when its last fault starts; Faultline runs it 1s longer so that the fault is in place`,
   );
   return lastStart + 1000;
+}
+
+// Chaos Toolkit's check after the method happens with the faults in place; Faultline takes it at the
+// end of the method's pauses, and the method lasts until the slowest probe's deadline (Faultline's
+// default 5s) has passed, plus 1s: a sample still running when the method ends does not count.
+function checkAllowance(probes: HypothesisPlan['probes']): number {
+  const deadlines = probes.map(({ probe }) => {
+    const own =
+      (probe.http as { timeout?: string } | undefined)?.timeout ??
+      (probe.command as { timeout?: string } | undefined)?.timeout ??
+      probe.timeout;
+    return (typeof own === 'string' ? tryParseDuration(own) : undefined) ?? 5000;
+  });
+  return Math.max(0, ...deadlines) + 1000;
 }
 
 const leftBehind =
@@ -64,7 +77,8 @@ function faultDocument(fault: PlacedFault, totalMs: number): Record<string, unkn
 export function assembleExperiment(parts: Parts): Record<string, unknown> {
   const { experiment, method, probes, rollbacks, context, sourceMap } = parts;
   const { reporter } = context;
-  const totalMs = methodLength(method, context);
+  const pausesMs = methodLength(method, context);
+  const totalMs = pausesMs + (withCheckAfter(parts.strategy) ? checkAllowance(probes) : 0);
   const record = (faultline: PathSegment[], source: PathSegment[]) => sourceMap.record(faultline, source);
   record(['metadata'], ['title']);
   record(['spec', 'duration'], ['method']);
@@ -85,7 +99,7 @@ export function assembleExperiment(parts: Parts): Record<string, unknown> {
   if (Object.keys(variables.configuration).length > 0) spec.configuration = variables.configuration;
   if (Object.keys(variables.secrets).length > 0) spec.secrets = variables.secrets;
   spec.duration = formatDuration(totalMs);
-  const { during, notes } = parts.mapDuring(parts.strategy, parts.options, totalMs);
+  const { during, notes } = mapDuring(parts.strategy, parts.options, pausesMs, totalMs);
   for (const note of notes) reporter.note(note.path, note.text);
   spec.hypothesis = { probes: probes.map((entry) => entry.probe), during };
   probes.forEach((entry, index) => {

@@ -17,7 +17,7 @@ import { assembleExperiment } from './assemble-experiment.ts';
 import { asRecord } from './chaostoolkit-shape.ts';
 import { createVariableTable } from './chaostoolkit-variables.ts';
 import { checkChaosToolkitKeys } from './check-chaostoolkit-keys.ts';
-import { mapDuring, mapHypothesisProbes, readStrategy, type StrategyOptions } from './map-hypothesis.ts';
+import { mapHypothesisProbes, readStrategy, type StrategyOptions } from './map-hypothesis.ts';
 import { mapMethod } from './map-method.ts';
 import { mapRollbacks } from './map-rollbacks.ts';
 import { readChaosToolkitText } from './read-chaostoolkit-file.ts';
@@ -124,7 +124,6 @@ export function convertChaosToolkit(
     options,
     context,
     sourceMap,
-    mapDuring,
   });
   const unused = context.variables.unused();
   const header = [

@@ -99,32 +99,37 @@ export function readStrategy(experiment: Json, options: StrategyOptions, context
   return strategy;
 }
 
+// The strategies under which Chaos Toolkit checks the hypothesis after the method, faults in place.
+export function withCheckAfter(strategy: string): boolean {
+  return ['default', 'continuously', 'after-method-only'].includes(strategy);
+}
+
 // `hypothesis.during`, and the comments that say how Faultline's checks differ. Chaos Toolkit's
 // check after the method sees the faults still in place (its rollbacks come later); Faultline
-// reverts first, so that check becomes one sample at the end of the method (every: the method's
-// duration less 100ms). A strategy that never fails during the method gets a failAfter above the
-// number of checks the method takes: recorded, never deviating.
+// reverts first, so that check becomes one sample where the method's pauses end (the method lasts
+// on until the sample is done, the faults in place). A strategy that never fails during the
+// method gets a failAfter above the number of checks the method takes: recorded, never deviating.
 export function mapDuring(
   strategy: string,
   options: StrategyOptions,
-  durationMs: number,
+  pausesMs: number,
+  totalMs: number,
 ): { during: { every: string; failAfter: number }; notes: Note[] } {
   const notes: Note[] = [];
   const note = (text: string) => notes.push({ path: ['spec', 'hypothesis'], text });
   const observe = (everyMs: number) => ({
     every: formatDuration(everyMs),
-    failAfter: Math.ceil(durationMs / everyMs) + 1,
+    failAfter: Math.ceil(totalMs / everyMs) + 1,
   });
-  const atTheEnd = { every: formatDuration(Math.max(100, durationMs - 100)), failAfter: 1 };
-  const after = 'Faultline checks it again after reverting every fault (Chaos Toolkit does not)';
   const onlyDuring =
     'Chaos Toolkit checks it only during the method (during-method-only); Faultline also checks it before (nothing is injected unless it holds) and after';
   const everyMs = Math.round((options.frequencySeconds ?? 1) * 1000);
+  const checkAfter = `Chaos Toolkit checks it after the method with the faults still in place: here at ${formatDuration(pausesMs)}, where the pauses end, and the method lasts until ${formatDuration(totalMs)} so that the check can finish; Faultline checks it again after reverting every fault`;
   if ((strategy === 'continuously' || strategy === 'during-method-only') && options.failFast) {
     note(
       '--fail-fast: the first failed check during the method deviates the run, and Faultline reverts every fault at once (Chaos Toolkit lets the method go on)',
     );
-    if (strategy === 'during-method-only') note(onlyDuring);
+    note(strategy === 'during-method-only' ? onlyDuring : checkAfter);
     return { during: { every: formatDuration(everyMs), failAfter: 1 }, notes };
   }
   if (strategy === 'during-method-only') {
@@ -134,26 +139,24 @@ export function mapDuring(
     note(onlyDuring);
     return { during: observe(everyMs), notes };
   }
-  if (strategy === 'continuously') {
-    note(
-      `Chaos Toolkit without --fail-fast also records a check every ${formatDuration(everyMs)} during the method, failing on none; its verdict comes from the check after the method, as here`,
-    );
-  }
   if (strategy === 'before-method-only' || strategy === 'skip') {
     note(
       strategy === 'skip'
         ? 'Chaos Toolkit would not check the hypothesis at all (skip); Faultline checks it before, records it during the method without failing on it, and checks it after'
         : 'Chaos Toolkit checks it only before the method (before-method-only); Faultline records it during the method without failing on it, and checks it after',
     );
-    return { during: observe(Math.max(1000, durationMs / 10)), notes };
+    return { during: observe(Math.max(1000, totalMs / 10)), notes };
+  }
+  if (strategy === 'continuously') {
+    note(
+      `Chaos Toolkit without --fail-fast also records a check every ${formatDuration(everyMs)} during the method, failing on none; its verdict comes from the check after the method`,
+    );
   }
   if (strategy === 'after-method-only') {
     note(
       'Chaos Toolkit does not check it before the method (after-method-only); Faultline injects nothing unless it holds first',
     );
   }
-  note(
-    `Chaos Toolkit checks it after the method with the faults still in place: here one check at the end of the method; ${after}`,
-  );
-  return { during: atTheEnd, notes };
+  note(checkAfter);
+  return { during: { every: formatDuration(pausesMs), failAfter: 1 }, notes };
 }

@@ -43,7 +43,7 @@ test(
   'pod-kill.json',
   { warnings: [], pending: [] },
   (t, { spec }, yaml) => {
-    t.is(spec.duration, '21s');
+    t.is(spec.duration, '27s');
     t.deepEqual(spec.configuration, {
       KILL_GRACE_SECONDS: '5',
       kills: '2',
@@ -95,7 +95,7 @@ test(
           expect: { equals: 'Running' },
         },
       ],
-      during: { every: '20.9s', failAfter: 1 },
+      during: { every: '21s', failAfter: 1 },
     });
     t.true(
       hasComment(
@@ -127,7 +127,7 @@ test(
         name: 'drain-one-web-node',
         nodeDrain: { selector: '${web_nodes}', count: 1, timeout: '1m', deleteEmptyDirData: true },
         start: '0s',
-        duration: '20s',
+        duration: '26s',
       },
       {
         name: 'cordon-web-2',
@@ -181,7 +181,7 @@ test(
         name: 'shrink-checkout',
         scale: { namespace: '${ns}', kind: 'Deployment', name: 'checkout', replicas: 1 },
         start: '5s',
-        duration: '25s',
+        duration: '31s',
       },
       {
         name: 'restart-checkout',
@@ -192,13 +192,13 @@ test(
         name: 'shrink-sessions',
         scale: { namespace: '${ns}', kind: 'StatefulSet', name: 'sessions', replicas: 0 },
         start: '20s',
-        duration: '10s',
+        duration: '16s',
       },
       {
         name: 'shrink-storefront-old-name',
         scale: { namespace: '${ns}', kind: 'Deployment', name: 'storefront', replicas: 1 },
         start: '20s',
-        duration: '10s',
+        duration: '16s',
       },
     ]);
     const probe = (name: string) => spec.hypothesis.probes.find((p: { name: string }) => p.name === name);
@@ -260,10 +260,10 @@ test(
           attributes: { latency: '${latency_ms}', jitter: 100 },
         },
         start: '0s',
-        duration: '15s',
+        duration: '17s',
       },
     ]);
-    t.deepEqual(spec.hypothesis.during, { every: '14.9s', failAfter: 1 });
+    t.deepEqual(spec.hypothesis.during, { every: '15s', failAfter: 1 });
     t.deepEqual(spec.hypothesis.probes[0].expect, { status: [200, 203] });
     t.deepEqual(spec.configuration, {
       latency_ms: '3000',
@@ -298,7 +298,7 @@ test(
       ['limiter', 'limit_data', { bytes: 2048 }, '25s', '10s'],
       ['reset-peer-upstream', 'reset_peer', { timeout: 100 }, '30s', '5s'],
       ['catalog-down', 'partition', null, '35s', '5s'],
-      ['catalog-down-again', 'partition', null, '42s', '3s'],
+      ['catalog-down-again', 'partition', null, '42s', '9s'],
     ]);
     t.like(spec.faults[6].toxiproxy, { stream: 'upstream', toxicity: 0.5 });
     for (const fault of spec.faults) {
@@ -358,12 +358,12 @@ test(
         name: 'partition-catalog',
         partition: { url: '${toxiproxy_url}', proxy: 'catalog' },
         start: '0s',
-        duration: '10s',
+        duration: '16s',
       },
     ]);
     t.like(spec.steps[0], {
       name: 'request-rate-during-the-partition',
-      at: '9.9s',
+      at: '10s',
       prometheus: { onEmpty: 'pass' },
     });
   },
@@ -403,7 +403,7 @@ test(
         name: 'burn-cpu',
         command: { run: ['stress-ng', '--cpu', '1', '--timeout', '30s'] },
         start: '0s',
-        duration: '20s',
+        duration: '26s',
       },
       {
         name: 'flag-on',
@@ -413,7 +413,7 @@ test(
           timeout: '10s',
         },
         start: '2s',
-        duration: '18s',
+        duration: '24s',
       },
       {
         name: 'warm-cache',
@@ -508,8 +508,8 @@ test(
       '-c',
       'echo killed one pod in ${SHOP_REGION};\necho done\n',
     ]);
-    t.is(spec.duration, '4s');
-    t.is(spec.steps[0].at, '3.9s');
+    t.is(spec.duration, '10s');
+    t.is(spec.steps[0].at, '4s');
     t.deepEqual(spec.rollbacks[0].command.run, spec.faults[1].command.run);
   },
 );

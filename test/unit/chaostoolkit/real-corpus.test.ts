@@ -74,7 +74,7 @@ test(
         deleteEmptyDirData: true,
       },
       start: '0s',
-      duration: '10s',
+      duration: '16s',
     },
   ],
 );
@@ -96,7 +96,7 @@ test(
         deleteEmptyDirData: true,
       },
       start: '0s',
-      duration: '5s',
+      duration: '9s',
     },
   ],
 );
@@ -115,7 +115,7 @@ test(
       name: 'method-activity',
       command: { inject: ['sh', '-c', "echo 'updated'"], revert: ['sh', '-c', "echo 'updated'"] },
       start: '0s',
-      duration: '10s',
+      duration: '16s',
     },
   ],
 );
