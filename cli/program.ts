@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, type CommanderError } from 'commander';
 import { ExitCode } from '../src/exit-codes.ts';
+import { createImportCommand } from './commands/import.ts';
 import { createInitCommand } from './commands/init.ts';
 import { registerPlanCommand } from './commands/plan.ts';
 import { createRecoverCommand } from './commands/recover.ts';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   program.addCommand(createRecoverCommand());
   program.addCommand(createInitCommand());
   program.addCommand(createReportCommand());
+  program.addCommand(createImportCommand());
   // Added commands do not inherit settings: usage errors anywhere exit with the invalid-input code.
   for (const command of program.commands) {
     command.showHelpAfterError().exitOverride((error: CommanderError) => {

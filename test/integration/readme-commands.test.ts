@@ -14,6 +14,8 @@ const shown = [...readme.matchAll(/^npx faultline ([^#\n]*?)\s*(?:#.*)?$/gm)].ma
 // Commands whose running is someone else's job, and where.
 const coveredElsewhere: Record<string, string> = {
   'schedule experiments/gameday.yaml': 'test/integration/schedule-daemon.test.ts (two daemons, a Lease)',
+  'import chaostoolkit-experiment.json [--out FILE]':
+    'test/unit/cli/import-command.test.ts (real Chaos Toolkit files)',
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-readme-'));
