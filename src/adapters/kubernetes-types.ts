@@ -38,6 +38,46 @@ export type Workload = {
   selector: string | undefined;
 };
 
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'DaemonSet';
+
+/** A workload's rollout as `kubectl rollout status` sees it, and its size. */
+export type RolloutState = {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  generation: number;
+  observedGeneration: number;
+  /** spec.replicas (a DaemonSet: the nodes it should run on). */
+  desired: number;
+  /** Pods of the newest template. */
+  updated: number;
+  ready: number;
+  available: number;
+  /** Every pod it has now, old and new (status.replicas). */
+  current: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  templateAnnotations: Record<string, string>;
+  selector: string | undefined;
+  resourceVersion: string;
+};
+
+/** A merge patch of a workload: its size, its own annotations (null removes one), its template's. */
+export type WorkloadPatch = {
+  replicas?: number;
+  labels?: Record<string, string | null>;
+  annotations?: Record<string, string | null>;
+  templateAnnotations?: Record<string, string>;
+};
+
+export type Autoscaler = {
+  namespace: string;
+  name: string;
+  target: { kind: string; name: string };
+  minReplicas: number;
+  maxReplicas: number;
+};
+
 export type PodDisruptionBudget = {
   namespace: string;
   name: string;
@@ -99,4 +139,15 @@ export type KubernetesAdapter = {
   resolveOwner(pod: Pod): Promise<OwnerRef | undefined>;
   /** A Deployment, ReplicaSet, StatefulSet or DaemonSet; undefined when it is gone or another kind. */
   readWorkload(namespace: string, owner: OwnerRef): Promise<Workload | undefined>;
+  /** undefined when there is no such workload. */
+  readRollout(namespace: string, kind: WorkloadKind, name: string): Promise<RolloutState | undefined>;
+  /** `resourceVersion`: fails with a conflict (409) if the workload changed since it was read. */
+  patchWorkload(
+    namespace: string,
+    kind: WorkloadKind,
+    name: string,
+    patch: WorkloadPatch,
+    options?: DryRun & { resourceVersion?: string },
+  ): Promise<RolloutState>;
+  listAutoscalers(namespace: string): Promise<Autoscaler[]>;
 };

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
   AppsV1Api,
+  AutoscalingV2Api,
   type Configuration,
   CoreV1Api,
   createConfiguration,
@@ -21,6 +22,7 @@ import {
 } from '@kubernetes/client-node';
 import { AdapterError } from './adapter-error.ts';
 import { blockingBudgetOf, callApi, serverMessageOf } from './kubernetes-errors.ts';
+import { createRolloutCalls } from './kubernetes-rollouts.ts';
 import type {
   DryRun,
   KubeObject,
@@ -110,6 +112,8 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const policy = new PolicyV1Api(configuration);
   const objects = new KubernetesObjectApi(configuration);
   const mergePatchCore = new CoreV1Api(configure(['Content-Type', PatchStrategy.MergePatch]));
+  const mergePatchApps = new AppsV1Api(configure(['Content-Type', PatchStrategy.MergePatch]));
+  const autoscaling = new AutoscalingV2Api(configuration);
   const call = <T>(what: string, work: () => Promise<T>) => callApi(server, what, work);
   const replicaSetOwners = new Map<string, Promise<OwnerRef | undefined>>();
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
@@ -148,6 +152,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
 
   return {
     cluster: { server, context: kubeConfig.getCurrentContext() },
+    ...createRolloutCalls({ apps, mergePatchApps, autoscaling, call }),
     async listPods(namespace, labelSelector, fieldSelector) {
       const where = namespace ? `in namespace ${namespace}` : 'in all namespaces';
       return call(`list pods ${where}`, () =>

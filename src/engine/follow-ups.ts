@@ -84,6 +84,7 @@ const effectEvents: Record<ActionEffect['outcome'], EventType> = {
   blocked: 'drain-blocked',
   failed: 'drain-failed',
   stopped: 'drain-stopped',
+  'rolled-out': 'rolled-out',
 };
 
 // The journal event telling an effect: "kill: Deployment/checkout fully Ready again (3/3 Ready) (812 ms after the inject)".

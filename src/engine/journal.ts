@@ -25,6 +25,7 @@ export const eventTypes = [
   'drain-blocked',
   'drain-failed',
   'drain-stopped',
+  'rolled-out',
   'reverting',
   'revert-retry',
   'reverted',

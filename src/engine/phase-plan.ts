@@ -30,12 +30,16 @@ export async function checkBlastRadius(state: RunState): Promise<string | undefi
   state.emit('phase', `picking the targets of ${faults.length} faults and checking the safety limits`);
   const context = selectContextOf(state, 0);
   const radii = [];
+  const refusals: string[] = [];
   for (const item of planTimeline(faults, journal.settings.durationMs)) {
     const plan = await selectFault(item.fault, context);
+    if (plan.refusal) refusals.push(`${item.fault.name}: ${plan.refusal}`);
     radii.push({ ...blastRadiusOf(item.fault, plan), rounds: roundsOf(item, journal.settings.durationMs) });
   }
   const violations = checkSafety(radii, request.experiment.spec.safety);
   for (const violation of violations) state.emit('safety-violation', violation.message);
-  if (violations.length === 0) return undefined;
-  return `safety: ${violations.map((violation) => violation.message).join('; ')}`;
+  for (const refusal of refusals) state.emit('safety-violation', refusal);
+  if (violations.length > 0) return `safety: ${violations.map((violation) => violation.message).join('; ')}`;
+  if (refusals.length > 0) return `refused: ${refusals.join('; ')}`;
+  return undefined;
 }

@@ -71,6 +71,7 @@ export async function planExperiment(
     deletePod: (...args) => clients.kubernetes().deletePod(...args),
     evictPod: (...args) => clients.kubernetes().evictPod(...args),
     patchNode: (...args) => clients.kubernetes().patchNode(...args),
+    patchWorkload: (...args) => clients.kubernetes().patchWorkload(...args),
   };
   const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
   const dryRun = violations.length === 0 ? await sendDryRuns(requests) : [];

@@ -86,11 +86,28 @@ function checkTimeline(
   return [];
 }
 
+// A command fault is a program that runs (`run`), or a pair: `inject` and the `revert` that undoes it.
+function checkCommandPair(command: unknown, path: PathSegment[]): Issue[] {
+  if (!isPlainObject(command)) return [];
+  if (command.inject !== undefined && command.revert === undefined)
+    return [{ path: [...path, 'inject'], at: 'key', message: 'inject needs a revert: the program that undoes it' }];
+  if (command.run !== undefined && command.revert !== undefined)
+    return [
+      {
+        path: [...path, 'revert'],
+        at: 'key',
+        message: 'revert goes with inject; a `run` program is stopped at the revert',
+      },
+    ];
+  return [];
+}
+
 function checkFault(fault: unknown, path: PathSegment[], spec: Record<string, unknown>): Issue[] {
   if (!isPlainObject(fault)) return [];
   const issues = checkTimeline(fault, path, spec);
   for (const kind of faultKinds) issues.push(...checkCountOrPercent(fault[kind], [...path, kind]));
   issues.push(...checkAboveZero(fault.podKill, 'every', [...path, 'podKill']));
+  issues.push(...checkCommandPair(fault.command, [...path, 'command']));
   return issues;
 }
 

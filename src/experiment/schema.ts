@@ -1,32 +1,21 @@
 // The experiment format: the single source of the TypeScript types (Static<...>) and of the
 // published JSON Schema (schema/experiment.schema.json is generated from ExperimentSchema).
-import { type Static, type TOptional, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
+import { Fault } from './fault-schema.ts';
+import { Duration, LabelSelector, Name, Percent, strict, VariableName } from './schema-primitives.ts';
 
 export const apiVersion = 'faultline.dev/v1alpha1';
 
-const strict = { additionalProperties: false } as const;
-
-export const Duration = Type.String({
-  pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$',
-  description: 'A duration: a number and a unit, e.g. 500ms, 30s, 2m, 1h.',
-  'x-expected': 'a duration such as 500ms, 30s, 2m or 1h',
-});
-
-export const VariableName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' });
-
-export const Name = Type.String({
-  pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
-  description: 'A DNS-1123 label: lower case letters, digits and dashes, at most 63 characters.',
-  'x-expected': 'a name of lower-case letters, digits and dashes (at most 63)',
-});
-
-const LabelSelector = Type.String({
-  minLength: 1,
-  description: 'A Kubernetes label selector: app=checkout, tier in (web,api), !canary, env!=prod.',
-  'x-format': 'label-selector',
-});
-
-const Percent = Type.Number({ minimum: 0, maximum: 100 });
+export {
+  Fault,
+  type FaultDocument,
+  type FaultKind,
+  type FaultSpecs,
+  faultKinds,
+  faultSpecSchemas,
+  toxicTypes,
+} from './fault-schema.ts';
+export { Duration, Name, VariableName } from './schema-primitives.ts';
 
 const toleranceProperties = {
   below: Type.Optional(Type.Number({ description: 'The value must be strictly below this.' })),
@@ -177,106 +166,6 @@ export const Step = Type.Object(
   { ...strict, 'x-one-of': probeKinds },
 );
 
-export const toxicTypes = [
-  'latency',
-  'bandwidth',
-  'slow_close',
-  'timeout',
-  'reset_peer',
-  'slicer',
-  'limit_data',
-] as const;
-
-export const ToxiproxyFault = Type.Object(
-  {
-    url: Type.String({ minLength: 1 }),
-    proxy: Type.String({ minLength: 1 }),
-    toxic: Type.Union(toxicTypes.map((t) => Type.Literal(t))),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Number())),
-    stream: Type.Optional(Type.Union([Type.Literal('upstream'), Type.Literal('downstream')])),
-    toxicity: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
-    listen: Type.Optional(Type.String({ description: 'Creates the proxy if missing (removed on revert).' })),
-    upstream: Type.Optional(Type.String()),
-  },
-  strict,
-);
-
-export const PartitionFault = Type.Object(
-  {
-    url: Type.String({ minLength: 1 }),
-    proxy: Type.String({ minLength: 1 }),
-    listen: Type.Optional(Type.String()),
-    upstream: Type.Optional(Type.String()),
-  },
-  strict,
-);
-
-export const PodKillFault = Type.Object(
-  {
-    namespace: Type.String({ minLength: 1 }),
-    selector: LabelSelector,
-    fieldSelector: Type.Optional(Type.String()),
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
-    percent: Type.Optional(Percent),
-    gracePeriod: Type.Optional(Duration),
-    every: Type.Optional(Duration),
-  },
-  strict,
-);
-
-export const NodeDrainFault = Type.Object(
-  {
-    selector: LabelSelector,
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
-    percent: Type.Optional(Percent),
-    timeout: Type.Optional(Duration),
-    deleteEmptyDirData: Type.Optional(Type.Boolean()),
-    force: Type.Optional(
-      Type.Boolean({ description: 'Also evict pods that no controller replaces (kubectl drain --force).' }),
-    ),
-  },
-  strict,
-);
-
-export const NodeCordonFault = Type.Object(
-  {
-    selector: LabelSelector,
-    count: Type.Optional(Type.Integer({ minimum: 1 })),
-    percent: Type.Optional(Percent),
-  },
-  strict,
-);
-
-// One schema per fault kind: adding a kind is one entry here and one driver in src/faults/.
-export const faultSpecSchemas = {
-  toxiproxy: ToxiproxyFault,
-  partition: PartitionFault,
-  podKill: PodKillFault,
-  nodeDrain: NodeDrainFault,
-  nodeCordon: NodeCordonFault,
-};
-
-export type FaultKind = keyof typeof faultSpecSchemas;
-export const faultKinds = Object.keys(faultSpecSchemas) as FaultKind[];
-
-function optionalEach<T extends Record<string, TSchema>>(schemas: T): { [K in keyof T]: TOptional<T[K]> } {
-  return Object.fromEntries(Object.entries(schemas).map(([key, schema]) => [key, Type.Optional(schema)])) as {
-    [K in keyof T]: TOptional<T[K]>;
-  };
-}
-
-// As written: the kind is the one key naming it (`podKill: {...}`); loading normalises it to
-// `{ kind, spec }` (see experiment.ts).
-export const Fault = Type.Object(
-  {
-    name: Name,
-    ...optionalEach(faultSpecSchemas),
-    start: Type.Optional(Duration),
-    duration: Type.Optional(Duration),
-  },
-  { ...strict, 'x-one-of': faultKinds },
-);
-
 export const Hypothesis = Type.Object(
   {
     probes: Type.Array(Probe, { minItems: 1 }),
@@ -374,16 +263,9 @@ export const ExperimentSchema = Type.Object(
 
 export type ExperimentDocument = Static<typeof ExperimentSchema>;
 export type ProbeSpec = Static<typeof Probe>;
-export type FaultDocument = Static<typeof Fault>;
-export type FaultSpecs = { [K in FaultKind]: Static<(typeof faultSpecSchemas)[K]> };
 export type StepSpec = Static<typeof Step>;
 export type ExpectSpec = Static<typeof Expect>;
 export type ToleranceSpec = Static<typeof Tolerance>;
-export type ToxiproxyFaultSpec = Static<typeof ToxiproxyFault>;
-export type PartitionFaultSpec = Static<typeof PartitionFault>;
-export type PodKillFaultSpec = Static<typeof PodKillFault>;
-export type NodeDrainFaultSpec = Static<typeof NodeDrainFault>;
-export type NodeCordonFaultSpec = Static<typeof NodeCordonFault>;
 export type HttpProbeSpec = Static<typeof HttpProbe>;
 export type PrometheusProbeSpec = Static<typeof PrometheusProbe>;
 export type KubernetesProbeSpec = Static<typeof KubernetesProbe>;
@@ -391,3 +273,10 @@ export type CommandProbeSpec = Static<typeof CommandProbe>;
 export type SafetySpec = Static<typeof Safety>;
 export type ProbeKind = (typeof probeKinds)[number];
 export type AnySchema = TSchema;
+export type {
+  NodeCordonFaultSpec,
+  NodeDrainFaultSpec,
+  PartitionFaultSpec,
+  PodKillFaultSpec,
+  ToxiproxyFaultSpec,
+} from './fault-schema.ts';

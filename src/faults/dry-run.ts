@@ -4,7 +4,7 @@ import { AdapterError } from '../adapters/adapter-error.ts';
 import type { EvictionResult } from '../adapters/kubernetes.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 
-export type DryRunAction = 'delete' | 'evict' | 'cordon';
+export type DryRunAction = 'delete' | 'evict' | 'cordon' | 'patch';
 
 export type DryRunCheck = {
   fault: string;

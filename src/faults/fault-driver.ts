@@ -24,9 +24,15 @@ export type FaultContext = {
   safety?: SafetySpec;
 };
 
+/** The reads selection may make of a cluster. */
+export type KubernetesReader = Pick<
+  KubernetesAdapter,
+  'listPods' | 'listNodes' | 'resolveOwner' | 'readRollout' | 'listAutoscalers'
+>;
+
 /** What selection reads: the clusters and proxies, a seed (the same seed picks the same targets). */
 export type SelectContext = {
-  kubernetes: () => Pick<KubernetesAdapter, 'listPods' | 'listNodes' | 'resolveOwner'>;
+  kubernetes: () => KubernetesReader;
   toxiproxy: (url: string) => Pick<ToxiproxyAdapter, 'url' | 'getProxy'>;
   seed: number;
   optIn: OptInLabel | undefined;
@@ -38,6 +44,9 @@ export type PlanBase<K extends FaultKind = FaultKind> = {
   kind: K;
   excluded: Exclusion[];
   notes: string[];
+  /** Why the fault cannot run as configured (the run then injects nothing): a drain's pods it must
+   * not evict, an autoscaler a scale would fight. */
+  refusal?: string;
 };
 
 /** One line of `plan`'s table. `check` finds the dry-run result that belongs on the line. */
@@ -58,7 +67,15 @@ export type RecoveryScope = { toxiproxyUrls: string[]; nodeCordons: boolean };
 
 /** What became of a target after its inject: how a killed pod's owner recovered, how a drain went. */
 export type ActionEffect = {
-  outcome: 'ready' | 'not-ready' | 'not-measured' | 'drained' | 'blocked' | 'failed' | 'stopped';
+  outcome:
+    | 'ready'
+    | 'not-ready'
+    | 'not-measured'
+    | 'drained'
+    | 'blocked'
+    | 'failed'
+    | 'stopped'
+    | 'rolled-out';
   /** Milliseconds from the inject to the outcome. */
   afterMs?: number;
   detail: string;
@@ -114,4 +131,4 @@ export type FaultDriver<K extends FaultKind, P extends PlanBase> = {
   repeatEveryMs(fault: FaultOf<K>): number | undefined;
 };
 
-export type DryRunClient = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode'>;
+export type DryRunClient = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode' | 'patchWorkload'>;

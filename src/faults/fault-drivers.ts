@@ -4,6 +4,7 @@
 import type { Fault, FaultOf } from '../experiment/experiment.ts';
 import type { FaultKind } from '../experiment/schema.ts';
 import type { BlastRadius } from '../selection/safety.ts';
+import { commandDriver } from './command-fault.ts';
 import type { DryRunRequest } from './dry-run.ts';
 import type {
   DryRunClient,
@@ -19,6 +20,8 @@ import { nodeCordonDriver } from './node-cordon.ts';
 import { nodeDrainDriver } from './node-drain.ts';
 import { partitionDriver } from './partition-fault.ts';
 import { podKillDriver } from './pod-kill.ts';
+import { rolloutRestartDriver } from './rollout-restart.ts';
+import { scaleDriver } from './scale-fault.ts';
 import { toxicDriver } from './toxic-fault.ts';
 
 const drivers = {
@@ -27,6 +30,9 @@ const drivers = {
   podKill: podKillDriver,
   nodeDrain: nodeDrainDriver,
   nodeCordon: nodeCordonDriver,
+  rolloutRestart: rolloutRestartDriver,
+  scale: scaleDriver,
+  command: commandDriver,
 } satisfies { [K in FaultKind]: FaultDriver<K, PlanBase> };
 
 /** Each kind's plan: what `select` returns. */

@@ -16,7 +16,13 @@ export const nodeDrainDriver: FaultDriver<'nodeDrain', NodePlan> = {
     const refusals = plan.nodes.flatMap((node) =>
       node.refused ? [describeRefusals(node.name, node.refused)] : [],
     );
-    return { ...plan, kind: 'nodeDrain', notes: [...plan.notes, ...refusals] };
+    const refusal = refusals.length > 0 ? refusals.join('; ') : undefined;
+    return {
+      ...plan,
+      kind: 'nodeDrain',
+      notes: [...plan.notes, ...refusals],
+      ...(refusal ? { refusal } : {}),
+    };
   },
   blastRadius: nodesBlastRadius,
   async prepare(fault, plan, context) {

@@ -1,9 +1,12 @@
 // How each kind of undo record is reverted and confirmed, from the record alone. Typed by the
 // kind: an undo kind without a handler does not compile.
+import { commandRevertUndo, commandRunningUndo } from './command-fault.ts';
 import { nodeCordonedUndo } from './cordon-node.ts';
 import { proxyDisabledUndo } from './partition-fault.ts';
 import { podDeletedUndo } from './pod-kill.ts';
 import { proxyCreatedUndo } from './proxy-target.ts';
+import { workloadRestartedUndo } from './rollout-restart.ts';
+import { scaledUndo } from './scale-fault.ts';
 import { toxicUndo } from './toxic-fault.ts';
 import type {
   RevertContext,
@@ -20,6 +23,10 @@ const undoHandlers: { [K in UndoKind]: UndoHandler<K> } = {
   'proxy-disabled': proxyDisabledUndo,
   'node-cordoned': nodeCordonedUndo,
   'pod-deleted': podDeletedUndo,
+  'workload-restarted': workloadRestartedUndo,
+  scaled: scaledUndo,
+  'command-running': commandRunningUndo,
+  'command-revert': commandRevertUndo,
 };
 
 export const undoKinds = Object.keys(undoHandlers) as UndoKind[];

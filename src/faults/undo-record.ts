@@ -1,4 +1,4 @@
-import type { ClusterRef, KubernetesAdapter } from '../adapters/kubernetes.ts';
+import type { ClusterRef, KubernetesAdapter, WorkloadKind } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
 
 // How to undo one injected fault: written to the fault ledger before the fault is injected, and
@@ -12,6 +12,21 @@ export type UndoRecords = {
   /** runId: the run whose mark the node carries; only a node with that mark is uncordoned. */
   'node-cordoned': { node: string; runId?: string; cluster?: ClusterRef };
   'pod-deleted': { namespace: string; pod: string };
+  /** A rollout restart: nothing to undo, its controller replaced the pods. */
+  'workload-restarted': { namespace: string; workload: WorkloadKind; name: string; cluster?: ClusterRef };
+  /** A scale: `replicas` is what it had; only a workload still carrying this run's mark is restored. */
+  scaled: {
+    namespace: string;
+    workload: WorkloadKind;
+    name: string;
+    replicas: number;
+    runId: string;
+    cluster?: ClusterRef;
+  };
+  /** A program that is the fault while it runs: its processes carry `mark` in their environment. */
+  'command-running': { host: string; mark: string; argv: string[] };
+  /** A fault injected by a program, reverted by running `argv`. */
+  'command-revert': { host: string; argv: string[]; env: Record<string, string>; timeoutMs: number };
 };
 
 export type UndoKind = keyof UndoRecords;

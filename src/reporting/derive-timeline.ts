@@ -34,6 +34,7 @@ const toneOf: Record<EventType, TimelineTone> = {
   'drain-blocked': 'bad',
   'drain-failed': 'bad',
   'drain-stopped': 'warn',
+  'rolled-out': 'good',
   reverting: 'info',
   'revert-retry': 'warn',
   reverted: 'good',

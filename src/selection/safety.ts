@@ -19,8 +19,10 @@ export type BlastRadius = {
   fault: string;
   /** Pods deleted or evicted. */
   pods: { namespace: string; name: string }[];
+  /** Pods the fault removes without naming them (a scale down: the controller picks). */
+  unnamedPods?: number;
   /** What is done to those pods, for messages. */
-  podVerb?: 'kills pods' | 'evicts pods';
+  podVerb?: 'kills pods' | 'evicts pods' | 'replaces pods' | 'removes pods';
   /** Namespaces the fault acts in even when nothing matched (a pod kill's own namespace). */
   namespaces: string[];
   nodes: string[];
@@ -77,7 +79,7 @@ export function countPodsHit(radii: readonly BlastRadius[]): number {
   let repeats = 0;
   for (const radius of radii) {
     for (const pod of radius.pods) pods.add(`${pod.namespace}/${pod.name}`);
-    repeats += Math.max(0, (radius.rounds ?? 1) - 1) * radius.pods.length;
+    repeats += Math.max(0, (radius.rounds ?? 1) - 1) * radius.pods.length + (radius.unnamedPods ?? 0);
   }
   return pods.size + repeats;
 }
@@ -97,7 +99,7 @@ export function checkSafety(radii: readonly BlastRadius[], safety: SafetySpec = 
   if (safety.maxPods !== undefined && pods > safety.maxPods) {
     violations.push({
       rule: 'max-pods',
-      message: `the experiment kills or evicts ${pods} pods; safety.maxPods is ${safety.maxPods}`,
+      message: `the experiment kills, evicts or replaces ${pods} pods; safety.maxPods is ${safety.maxPods}`,
     });
   }
   const nodes = countNodesHit(radii);

@@ -204,6 +204,16 @@ export function createMemoryKubernetes(clock: Clock): MemoryKubernetes {
     async listObjects() {
       throw new Error('listObjects: not in the memory cluster');
     },
+    // Rollouts and scaling are tested against the sandbox's real controllers.
+    async readRollout() {
+      throw new Error('readRollout: not in the memory cluster');
+    },
+    async patchWorkload() {
+      throw new Error('patchWorkload: not in the memory cluster');
+    },
+    async listAutoscalers() {
+      throw new Error('listAutoscalers: not in the memory cluster');
+    },
     async deletePod(namespace, name, options) {
       calls.push(`delete ${namespace}/${name} grace=${options?.gracePeriodSeconds ?? 'default'}`);
       const pod = find(namespace, name, options?.uid);

@@ -16,7 +16,6 @@ test(
     warnings: [
       `31:22: ${ssh}.probes[0].tolerance: Chaos Toolkit reads [200, 203] on an HTTP probe as the two statuses 200 and 203, not as a range; the import keeps that meaning`,
     ],
-    pending: [],
   },
   (t, { spec }) => {
     t.deepEqual(spec.faults, [
@@ -46,7 +45,7 @@ test(
   'every chaostoxi action: each toxic, create_toxic, delete_toxic, reset, disable/enable/modify_proxy, create/delete_proxy',
   imports,
   'toxiproxy-every-toxic.yaml',
-  { warnings: [], pending: [] },
+  { warnings: [] },
   (t, { spec }, yaml) => {
     const summary = spec.faults.map((fault: Record<string, Record<string, unknown>>) => {
       const body = fault.toxiproxy ?? fault.partition;
@@ -97,7 +96,7 @@ test(
   'chaosprometheus query and query_interval with jsonpath tolerances; a method probe becomes a step',
   imports,
   'prometheus.json',
-  { warnings: [], pending: [] },
+  { warnings: [] },
   (t, { spec }) => {
     t.deepEqual(spec.hypothesis.probes, [
       {
@@ -142,7 +141,7 @@ test(
   'http and process providers with every tolerance; a program paired with its rollback becomes inject/revert',
   imports,
   'process-and-http.yaml',
-  { warnings: [], pending: ['command', 'command', 'command'] },
+  { warnings: [] },
   (t, { spec }, yaml) => {
     const expects = Object.fromEntries(
       spec.hypothesis.probes.map((probe: { name: string; expect: unknown }) => [probe.name, probe.expect]),
@@ -245,7 +244,6 @@ test(
       '63:5: method[1].pause: unknown key "pause" in an activity: Chaos Toolkit ignores it, and so does the import; did you mean "pauses"?',
       '66:5: method[2].pauses: Chaos Toolkit ignores pauses beside ref: the referenced activity runs as it is',
     ],
-    pending: ['command'],
   },
   (t, { spec }) => {
     t.is(spec.description, 'A folded description over two lines.');
@@ -293,7 +291,6 @@ test(
       `15:6: ${ssh}.probes[0].provider.timeout: duplicate key "timeout" (first at line 14); Chaos Toolkit keeps the last one`,
       `16:6: ${ssh}.probes[0].provider.verify_ssl: unknown key "verify_ssl" in an http provider: Chaos Toolkit ignores it, and so does the import; did you mean "verify_tls"?`,
     ],
-    pending: [],
   },
   (t, { spec }) => {
     t.deepEqual(spec.hypothesis.probes[0].http, { url: 'http://http://127.0.0.1:8080/', timeout: '3s' });

@@ -10,7 +10,7 @@ test(
   'terminate_pods and delete_pods become podKill faults at their offsets; ${kills} keeps its type',
   imports,
   'pod-kill.json',
-  { warnings: [], pending: [] },
+  { warnings: [] },
   (t, { spec }, yaml) => {
     t.is(spec.duration, '27s');
     t.deepEqual(spec.configuration, {
@@ -85,7 +85,7 @@ test(
   'drain_nodes and cordon_node become nodeDrain and nodeCordon; uncordon_node ends them',
   imports,
   'node-drain.yaml',
-  { warnings: [], pending: [] },
+  { warnings: [] },
   (t, { spec }, yaml) => {
     t.is(
       spec.description,
@@ -142,7 +142,6 @@ test(
     warnings: [
       `43:9: ${ssh}.probes[3].provider: in chaostoolkit-kubernetes 0.39 this deprecated function returns None, so a tolerance of true never holds there; the import maps it like deployment_available_and_healthy, as earlier versions meant`,
     ],
-    pending: ['scale', 'rolloutRestart', 'scale', 'scale'],
   },
   (t, { spec }, yaml) => {
     t.deepEqual(spec.faults, [

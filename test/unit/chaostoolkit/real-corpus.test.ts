@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import test from 'ava';
 import { parse } from 'yaml';
 import { convertChaosToolkit } from '../../../src/chaostoolkit/convert-chaostoolkit.ts';
-import { validateImported } from '../../helpers/pending-faults.ts';
 import { chaosToolkitCorpus } from '../../helpers/shared-corpus.ts';
-import { placed } from './import-helpers.ts';
+import { placed, validateImported } from './import-helpers.ts';
 
 const corpus = chaosToolkitCorpus();
 const ssh = '["steady-state-hypothesis"]';
@@ -23,8 +22,7 @@ const imports = test.macro((t, name: string, warnings: string[], faults: unknown
   t.deepEqual(placed(result.diagnostics, 'error'), []);
   t.deepEqual(placed(result.diagnostics, 'warning'), warnings);
   if (!result.yaml) return t.fail('no document');
-  const validation = validateImported(result.yaml, `${name}.faultline.yaml`);
-  t.deepEqual(validation.problems, []);
+  t.deepEqual(validateImported(result.yaml, `${name}.faultline.yaml`), []);
   t.deepEqual((parse(result.yaml) as { spec: { faults: unknown[] } }).spec.faults, faults);
 });
 

@@ -52,7 +52,8 @@ const durationPhrase = 'expected a duration such as 500ms, 30s, 2m or 1h';
 const specFields =
   'description, tags, configuration, secrets, duration, hypothesis, faults, abortWhen, steps, rollbacks, recovery, safety';
 const probeKinds = 'expected exactly one of http, prometheus, kubernetes or command';
-const faultKinds = 'expected exactly one of toxiproxy, partition, podKill, nodeDrain or nodeCordon';
+const faultKinds =
+  'expected exactly one of toxiproxy, partition, podKill, nodeDrain, nodeCordon, rolloutRestart, scale or command';
 
 test('apiVersion other than v1alpha1', rejects, { edit: [['faultline.dev/v1alpha1', 'faultline.dev/v1']] }, [
   '1:13: apiVersion: expected "faultline.dev/v1alpha1", found "faultline.dev/v1"',

@@ -67,7 +67,7 @@ const faults: Fault[] = [
   { name: 'slow', kind: 'toxiproxy', spec: { url: 'http://t', proxy: 'p', toxic: 'latency' } },
 ];
 
-type Client = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode'>;
+type Client = Pick<KubernetesAdapter, 'deletePod' | 'evictPod' | 'patchNode' | 'patchWorkload'>;
 
 // Every request the drivers ask `plan` to send, for these plans, sent.
 const dryRunPlans = (planList: FaultPlan[], client: Client) =>
@@ -89,6 +89,9 @@ function recordingClient(answers: { delete?: (name: string) => void; evict?: () 
     async patchNode(name, patch, options) {
       requests.push(`patch ${name} ${JSON.stringify(patch)} dryRun=${options?.dryRun}`);
       return { name, labels: {}, annotations: {}, isUnschedulable: true, resourceVersion: '1' };
+    },
+    async patchWorkload() {
+      throw new Error('no workload in these plans');
     },
   };
   return { client, requests };

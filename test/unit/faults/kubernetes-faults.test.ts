@@ -231,7 +231,7 @@ test('safety totals: a pod kill repeating every 2 s counts every round against m
   };
   const refused = await run([monkey], { safety: { maxPods: 2 } });
   t.is(refused.verdict, 'not-started', '5 rounds of 1 pod exceed 2');
-  t.regex(refused.journal.reason ?? '', /kills or evicts 5 pods; safety\.maxPods is 2/);
+  t.regex(refused.journal.reason ?? '', /kills, evicts or replaces 5 pods; safety\.maxPods is 2/);
   t.deepEqual(cluster.calls, []);
   const allowed = await run([monkey], { safety: { maxPods: 5 } });
   t.is(allowed.verdict, 'held');

@@ -85,6 +85,12 @@ function fakeClients(cluster: { pods?: Pod[]; nodes?: Node[]; proxies?: ProxySta
             ? { kind: 'Deployment', name: 'checkout' }
             : pod.controller;
         },
+        async readRollout() {
+          return undefined;
+        },
+        async listAutoscalers() {
+          return [];
+        },
       };
     },
     toxiproxy: (url) => ({

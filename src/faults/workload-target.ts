@@ -1,0 +1,60 @@
+// What the workload faults (rollout restart, scale) share: the workload read at plan time, the pods
+// it has now, and their blast radius.
+import { AdapterError } from '../adapters/adapter-error.ts';
+import type { RolloutState, WorkloadKind } from '../adapters/kubernetes.ts';
+import type { BlastRadius } from '../selection/safety.ts';
+import type { KubernetesReader, PlanBase } from './fault-driver.ts';
+
+export type WorkloadRef = { namespace: string; kind: WorkloadKind; name: string };
+
+export type WorkloadPlan<K extends 'rolloutRestart' | 'scale'> = PlanBase<K> & {
+  workload: WorkloadRef;
+  /** What it looks like now. */
+  state: RolloutState;
+  /** Its pods now (namespace/name). */
+  pods: string[];
+};
+
+export async function selectWorkload(
+  fault: string,
+  ref: WorkloadRef,
+  kubernetes: KubernetesReader,
+): Promise<Pick<WorkloadPlan<'scale'>, 'fault' | 'workload' | 'state' | 'pods' | 'excluded' | 'notes'>> {
+  const state = await kubernetes.readRollout(ref.namespace, ref.kind, ref.name);
+  if (!state)
+    throw new AdapterError(
+      'kubernetes',
+      'not-found',
+      `fault "${fault}": ${ref.kind} ${ref.namespace}/${ref.name} does not exist`,
+    );
+  const pods = state.selector ? await kubernetes.listPods(ref.namespace, state.selector) : [];
+  return {
+    fault,
+    workload: { namespace: ref.namespace, kind: ref.kind, name: ref.name },
+    state,
+    pods: pods.filter((pod) => !pod.isTerminating).map((pod) => `${pod.namespace}/${pod.name}`),
+    excluded: [],
+    notes: [],
+  };
+}
+
+export const describeWorkload = (ref: WorkloadRef) => `${ref.kind} ${ref.namespace}/${ref.name}`;
+
+export function workloadBlastRadius(
+  plan: WorkloadPlan<'rolloutRestart' | 'scale'>,
+  pods: string[],
+  podVerb: BlastRadius['podVerb'],
+): BlastRadius {
+  return {
+    fault: plan.fault,
+    pods: pods.map((pod) => {
+      const [namespace = '', name = ''] = pod.split('/');
+      return { namespace, name };
+    }),
+    podVerb,
+    namespaces: [plan.workload.namespace],
+    nodes: [],
+    workloads: [{ namespace: plan.workload.namespace, kind: plan.workload.kind, name: plan.workload.name }],
+    proxies: [],
+  };
+}
