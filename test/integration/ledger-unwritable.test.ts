@@ -73,7 +73,7 @@ test.serial(
     const padding = `${JSON.stringify({ type: 'close', entry: 'old/f/0', outcome: 'reverted', at: 'x' })}\n`;
     const limit = 1024 * 1024;
     const lines = Math.floor((limit - 60) / padding.length);
-    writeFileSync(ledger, padding.repeat(lines) + ' '.repeat(limit - 60 - lines * padding.length - 1) + '\n');
+    writeFileSync(ledger, `${padding.repeat(lines)}${' '.repeat(limit - 60 - lines * padding.length - 1)}\n`);
     const result = await runWatched(ledger, 'ulimit -f 1024 &&');
     t.notDeepEqual(result.exitCode, ExitCode.held, result.output);
     t.regex(
