@@ -1,7 +1,7 @@
 // `faultline run` with a fault ledger that cannot take the fault's entry: nothing is injected.
 // Needs: Toxiproxy (the sandbox's, with the proxy `catalog`) and the sample shop's storefront.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
@@ -94,4 +94,26 @@ test.serial('a device as the ledger is refused before anything is injected, nami
   t.notDeepEqual(result.exitCode, ExitCode.held, result.output);
   t.regex(result.output, /fault ledger \/dev\/full: cannot use it: it is not a regular file/);
   t.deepEqual(result.toxicsSeen, []);
+});
+
+test.serial('a run says which ledger lines it cannot use, and goes on without retrying them', async (t) => {
+  const ledger = join(dir, 'odd-ledger.jsonl');
+  const newer = {
+    type: 'open',
+    entry: 'r9/scale/0',
+    runId: 'r9',
+    experiment: 'e',
+    fault: 'scale',
+    undo: { kind: 'deployment-scaled', namespace: 'shop', name: 'checkout', replicas: 3 },
+    pid: 2 ** 22 + 1,
+    host: hostname(),
+    at: '2026-01-01T00:00:00Z',
+  };
+  writeFileSync(ledger, `null\n${JSON.stringify(newer)}\n`);
+  const result = await runWatched(ledger);
+  t.is(result.exitCode, ExitCode.held, result.output);
+  t.true(result.output.includes(`ledger: ${ledger}:1: not a ledger entry: null`), result.output);
+  t.true(result.output.includes(`ledger: ${ledger}:2: open entry r9/scale/0: unknown undo kind`));
+  t.true(result.toxicsSeen.length === 1, 'the run injected its own fault');
+  t.deepEqual(await catalogToxics(), [], 'and reverted it');
 });
