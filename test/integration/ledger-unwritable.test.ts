@@ -1,11 +1,12 @@
 // `faultline run` with a fault ledger that cannot take the fault's entry: nothing is injected.
 // Needs: Toxiproxy (the sandbox's, with the proxy `catalog`) and the sample shop's storefront.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { openFaultLedger } from '../../src/ledger/fault-ledger.ts';
+import { deadRunOpenLine, newerUndo } from '../helpers/ledger-lines.ts';
 import { runProcess } from '../helpers/run-process.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
@@ -98,18 +99,7 @@ test.serial('a device as the ledger is refused before anything is injected, nami
 
 test.serial('a run says which ledger lines it cannot use, and goes on without retrying them', async (t) => {
   const ledger = join(dir, 'odd-ledger.jsonl');
-  const newer = {
-    type: 'open',
-    entry: 'r9/scale/0',
-    runId: 'r9',
-    experiment: 'e',
-    fault: 'scale',
-    undo: { kind: 'deployment-scaled', namespace: 'shop', name: 'checkout', replicas: 3 },
-    pid: 2 ** 22 + 1,
-    host: hostname(),
-    at: '2026-01-01T00:00:00Z',
-  };
-  writeFileSync(ledger, `null\n${JSON.stringify(newer)}\n`);
+  writeFileSync(ledger, `null\n${deadRunOpenLine('r9/scale/0', newerUndo)}\n`);
   const result = await runWatched(ledger);
   t.is(result.exitCode, ExitCode.held, result.output);
   t.true(result.output.includes(`ledger: ${ledger}:1: not a ledger entry: null`), result.output);

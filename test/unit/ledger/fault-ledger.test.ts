@@ -1,7 +1,7 @@
 // The fault ledger as a file: torn tails, lines it cannot use, and a path it cannot use. Real files
 // in a temporary directory; recovery against a context that fails the test if anything is reverted.
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { systemClock } from '../../../src/clock.ts';
@@ -13,6 +13,7 @@ import {
   openFaultLedger,
 } from '../../../src/ledger/fault-ledger.ts';
 import { recoverFaults } from '../../../src/ledger/recover.ts';
+import { deadRunOpenLine, newerUndo } from '../../helpers/ledger-lines.ts';
 import { runProcess } from '../../helpers/run-process.ts';
 
 const directory = mkdtempSync(join(tmpdir(), 'faultline-ledger-'));
@@ -32,17 +33,6 @@ const entry = (name: string, undo: UndoRecord = toxic) => ({
   fault: 'f',
   undo,
 });
-// A process on this host that cannot exist (above Linux's largest pid): recovery takes its entries.
-const openLine = (name: string, undo: unknown): string =>
-  JSON.stringify({
-    type: 'open',
-    ...entry(name),
-    undo,
-    pid: 2 ** 22 + 1,
-    host: hostname(),
-    at: '2026-01-01T00:00:00Z',
-  });
-
 test('a torn last line is sealed before the next append: the new entry is kept, the torn line reported once', (t) => {
   const file = freshFile();
   const ledger = openFaultLedger(file);
@@ -76,15 +66,15 @@ test('lines it cannot use are problems with file:line, kept out of the open entr
   writeFileSync(
     file,
     [
-      openLine('r1/f/0', toxic),
+      deadRunOpenLine('r1/f/0', toxic),
       'null',
       '42',
       '["open"]',
       JSON.stringify({ type: 'heartbeat', at: 'now' }),
-      openLine('r1/f/1', { kind: 'deployment-scaled', name: 'checkout', replicas: 3 }),
-      openLine('r1/f/2', { kind: 'toxic', proxy: 'catalog' }),
+      deadRunOpenLine('r1/f/1', newerUndo),
+      deadRunOpenLine('r1/f/2', { kind: 'toxic', proxy: 'catalog' }),
       '{"type":"open","entry":',
-      openLine('r1/f/3', { kind: 'node-cordoned', node: 'n1' }),
+      deadRunOpenLine('r1/f/3', { kind: 'node-cordoned', node: 'n1' }),
       '',
     ].join('\n'),
   );
@@ -118,14 +108,17 @@ test('an unknown undo kind closed later (by the newer Faultline that wrote it) i
   const file = freshFile();
   writeFileSync(
     file,
-    `${openLine('r1/f/0', { kind: 'deployment-scaled' })}\n${JSON.stringify({ type: 'close', entry: 'r1/f/0', outcome: 'reverted', at: 'x' })}\n`,
+    `${deadRunOpenLine('r1/f/0', { kind: 'deployment-scaled' })}\n${JSON.stringify({ type: 'close', entry: 'r1/f/0', outcome: 'reverted', at: 'x' })}\n`,
   );
   t.deepEqual(openFaultLedger(file).read(), { lines: openFaultLedger(file).lines(), problems: [], open: [] });
 });
 
 test('a torn line with an entry glued onto it by an older Faultline: the glued entry is kept', (t) => {
   const file = freshFile();
-  writeFileSync(file, `${openLine('r1/f/0', toxic).slice(0, 50)}${openLine('r1/f/1', toxic)}\n`);
+  writeFileSync(
+    file,
+    `${deadRunOpenLine('r1/f/0', toxic).slice(0, 50)}${deadRunOpenLine('r1/f/1', toxic)}\n`,
+  );
   const { open, problems } = openFaultLedger(file).read();
   t.deepEqual(
     open.map((e) => e.entry),
@@ -141,8 +134,8 @@ test('recover reports the lines it cannot use and returns at once, reverting not
     file,
     [
       'null',
-      openLine('r1/f/1', { kind: 'deployment-scaled', name: 'checkout' }),
-      openLine('r1/f/2', { kind: 'proxy-disabled', url: 7 }),
+      deadRunOpenLine('r1/f/1', { kind: 'deployment-scaled', name: 'checkout' }),
+      deadRunOpenLine('r1/f/2', { kind: 'proxy-disabled', url: 7 }),
       '',
     ].join('\n'),
   );

@@ -1,27 +1,17 @@
 // `faultline recover` as a user runs it, on a ledger with lines it cannot use: one line each on
 // stderr (FILE:LINE: why), nothing retried, and exit 5 when an open entry cannot be reverted.
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { ExitCode } from '../../../src/exit-codes.ts';
+import { deadRunOpenLine, newerUndo } from '../../helpers/ledger-lines.ts';
 import { runProcess } from '../../helpers/run-process.ts';
 import { projectRoot } from '../../helpers/sandbox-env.ts';
 
 test('recover prints each ledger line it cannot use with file:line, and exits 5 for an entry it cannot revert', async (t) => {
   const file = join(mkdtempSync(join(tmpdir(), 'faultline-recover-cli-')), 'ledger.jsonl');
-  const newer = {
-    type: 'open',
-    entry: 'r9/scale/0',
-    runId: 'r9',
-    experiment: 'e',
-    fault: 'scale',
-    undo: { kind: 'deployment-scaled', namespace: 'shop', name: 'checkout', replicas: 3 },
-    pid: 2 ** 22 + 1,
-    host: hostname(),
-    at: '2026-01-01T00:00:00Z',
-  };
-  writeFileSync(file, `null\n${JSON.stringify(newer)}\n`);
+  writeFileSync(file, `null\n${deadRunOpenLine('r9/scale/0', newerUndo)}\n`);
   const started = Date.now();
   const result = await runProcess(
     process.execPath,
