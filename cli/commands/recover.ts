@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { parseDuration } from '../../src/experiment/duration.ts';
+import { formatLedgerProblem } from '../../src/ledger/fault-ledger.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
 import { buildRuntime } from '../build-runtime.ts';
 
@@ -55,8 +56,11 @@ export function createRecoverCommand(): Command {
       for (const { description, reason } of result.leftAlone)
         console.log(`left     ${description}: ${reason}`);
       for (const problem of result.scanErrors) console.error(problem);
-      if (result.items.length === 0) console.log('nothing to recover');
-      if (result.items.some((i) => !i.ok)) process.exitCode = ExitCode.revertFailed;
+      for (const problem of result.problems) console.error(`ledger: ${formatLedgerProblem(problem)}`);
+      // An open entry this Faultline cannot revert may be a fault still in place.
+      const unrevertable = result.problems.some((problem) => problem.entry !== undefined);
+      if (result.items.length === 0 && !unrevertable) console.log('nothing to recover');
+      if (unrevertable || result.items.some((i) => !i.ok)) process.exitCode = ExitCode.revertFailed;
       else if (result.scanErrors.length > 0) process.exitCode = ExitCode.environmentError;
     });
 }

@@ -1,15 +1,34 @@
 // How Kubernetes API failures become AdapterErrors: one mapping for every file that talks to the
 // API server (the main adapter and the Lease client).
 import { ApiException } from '@kubernetes/client-node';
-import { AdapterError, type AdapterFailure, isNetworkFailure, withTimeout } from './adapter-error.ts';
+import { AdapterError, type AdapterFailure, isNetworkFailure } from './adapter-error.ts';
+import { runWithSignal } from './kubernetes-deadline.ts';
 
 const service = 'kubernetes';
-const requestTimeoutMs = 30_000;
+const defaultTimeoutMs = 30_000;
 
-export async function callApi<T>(server: string, what: string, work: () => Promise<T>): Promise<T> {
+/** A call's own deadline (default 30 s) and the caller's signal (a run being stopped). */
+export type CallOptions = { timeoutMs?: number; signal?: AbortSignal };
+
+// One call, which may be several requests (the pages of a list): all of it within the deadline.
+export async function callApi<T>(
+  server: string,
+  what: string,
+  work: () => Promise<T>,
+  options: CallOptions = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
   try {
-    return await withTimeout(service, requestTimeoutMs, work());
+    return await runWithSignal(signal, work);
   } catch (error) {
+    if (deadline.aborted) {
+      const message = `${what}: no answer from the API server at ${server} within ${timeoutMs} ms`;
+      throw new AdapterError(service, 'timeout', message, { cause: error });
+    }
+    if (options.signal?.aborted)
+      throw new AdapterError(service, 'other', `${what}: cancelled`, { cause: error });
     throw toAdapterError(server, what, error);
   }
 }

@@ -106,6 +106,10 @@ export const cordonAnnotation = 'faultline.dev/cordoned-by';
 /** Which cluster an adapter talks to: undo records name it, so a revert never acts on another. */
 export type ClusterRef = { server: string; context: string };
 
+/** A deadline for the whole call (every page of a list) instead of the default 30 s, and the
+ *  caller's signal. */
+export type RequestOptions = { timeoutMs?: number; signal?: AbortSignal };
+
 export type KubernetesAdapter = {
   readonly cluster: ClusterRef;
   /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
@@ -113,13 +117,16 @@ export type KubernetesAdapter = {
   listNodes(labelSelector?: string, fieldSelector?: string): Promise<Node[]>;
   /** undefined when there is no such node. */
   getNode(name: string): Promise<Node | undefined>;
-  getObject(ref: ObjectRef): Promise<KubeObject>;
-  listObjects(query: {
-    apiVersion?: string;
-    kind: string;
-    namespace?: string;
-    labelSelector?: string;
-  }): Promise<KubeObject[]>;
+  getObject(ref: ObjectRef, options?: RequestOptions): Promise<KubeObject>;
+  listObjects(
+    query: {
+      apiVersion?: string;
+      kind: string;
+      namespace?: string;
+      labelSelector?: string;
+    },
+    options?: RequestOptions,
+  ): Promise<KubeObject[]>;
   /** `uid`: only that pod, not a newer one of the same name (409 otherwise). */
   deletePod(
     namespace: string,

@@ -21,7 +21,8 @@ import {
   type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
 import { AdapterError } from './adapter-error.ts';
-import { blockingBudgetOf, callApi, serverMessageOf } from './kubernetes-errors.ts';
+import { abortWithCall } from './kubernetes-deadline.ts';
+import { blockingBudgetOf, type CallOptions, callApi, serverMessageOf } from './kubernetes-errors.ts';
 import { createRolloutCalls } from './kubernetes-rollouts.ts';
 import type {
   DryRun,
@@ -40,7 +41,6 @@ export * from './kubernetes-types.ts';
 
 const service = 'kubernetes';
 const pageSize = 500;
-const _requestTimeoutMs = 30_000;
 const defaultUserAgent = 'faultline';
 
 const defaultApiVersions: Record<string, string> = {
@@ -105,6 +105,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
       middleware: [['User-Agent', options.userAgent ?? defaultUserAgent] as [string, string], ...headers].map(
         ([k, v]) => setHeaderMiddleware(k, v),
       ),
+      promiseMiddleware: [abortWithCall],
     });
   const configuration = configure();
   const core = new CoreV1Api(configuration);
@@ -114,7 +115,8 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const mergePatchCore = new CoreV1Api(configure(['Content-Type', PatchStrategy.MergePatch]));
   const mergePatchApps = new AppsV1Api(configure(['Content-Type', PatchStrategy.MergePatch]));
   const autoscaling = new AutoscalingV2Api(configuration);
-  const call = <T>(what: string, work: () => Promise<T>) => callApi(server, what, work);
+  const call = <T>(what: string, work: () => Promise<T>, callOptions?: CallOptions) =>
+    callApi(server, what, work, callOptions);
   const replicaSetOwners = new Map<string, Promise<OwnerRef | undefined>>();
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
@@ -180,15 +182,15 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         throw error;
       }
     },
-    async getObject(ref) {
+    async getObject(ref, callOptions) {
       const apiVersion = apiVersionOf(ref);
       const spec = { apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } };
-      const object = await call(`read ${describeRef(ref)}`, () => objects.read<KubernetesObject>(spec));
-      return toPlainObject(object);
+      const read = () => objects.read<KubernetesObject>(spec);
+      return toPlainObject(await call(`read ${describeRef(ref)}`, read, callOptions));
     },
-    async listObjects(query) {
+    async listObjects(query, callOptions) {
       const apiVersion = apiVersionOf(query);
-      return call(`list ${query.kind}`, () =>
+      const list = () =>
         listAllPages(
           (token) =>
             objects.list(
@@ -204,8 +206,8 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
               token,
             ),
           (item) => toPlainObject({ ...item, apiVersion, kind: query.kind }),
-        ),
-      );
+        );
+      return call(`list ${query.kind}`, list, callOptions);
     },
     async deletePod(namespace, name, options) {
       await call(`delete pod ${namespace}/${name}`, () =>

@@ -1,5 +1,5 @@
 import { AdapterError } from './adapter-error.ts';
-import { sendHttpRequest } from './http.ts';
+import { defaultMaxBodyBytes, sendHttpRequest } from './http.ts';
 
 export type PromSeries = { labels: Record<string, string>; value: number };
 export type PromResult = { resultType: 'scalar' | 'vector' | 'string' | 'matrix'; series: PromSeries[] };
@@ -19,6 +19,16 @@ export async function queryPrometheus(
     errorType?: string;
     data?: { resultType: string; result: unknown };
   };
+  if (answer.truncated) {
+    throw new AdapterError(
+      service,
+      'other',
+      `HTTP ${answer.status} with an answer larger than ${defaultMaxBodyBytes / (1024 * 1024)} MiB: a probe reads one instant value, narrow the query`,
+      {
+        status: answer.status,
+      },
+    );
+  }
   try {
     body = JSON.parse(answer.body);
   } catch {

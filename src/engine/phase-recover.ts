@@ -1,4 +1,5 @@
 import { recoveryScopeOf } from '../faults/fault-drivers.ts';
+import { formatLedgerProblem } from '../ledger/fault-ledger.ts';
 import { recoverFaults } from '../ledger/recover.ts';
 import type { RunState } from './run-state.ts';
 
@@ -24,5 +25,8 @@ export async function recoverOrphans(state: RunState): Promise<boolean> {
   for (const { description, reason } of recovered.leftAlone)
     state.emit('recover-scan-failed', `${description}: left alone, ${reason}`);
   for (const problem of recovered.scanErrors) state.emit('recover-scan-failed', problem);
+  // Lines of the ledger it cannot use (torn, a newer Faultline's undo kind): said, never retried.
+  for (const problem of recovered.problems)
+    state.emit('recover-scan-failed', `ledger: ${formatLedgerProblem(problem)}`);
   return !recovered.items.some((item) => !item.ok);
 }

@@ -90,7 +90,9 @@ function checkTimeline(
 function checkCommandPair(command: unknown, path: PathSegment[]): Issue[] {
   if (!isPlainObject(command)) return [];
   if (command.inject !== undefined && command.revert === undefined)
-    return [{ path: [...path, 'inject'], at: 'key', message: 'inject needs a revert: the program that undoes it' }];
+    return [
+      { path: [...path, 'inject'], at: 'key', message: 'inject needs a revert: the program that undoes it' },
+    ];
   if (command.run !== undefined && command.revert !== undefined)
     return [
       {

@@ -1,9 +1,9 @@
 // Parse once at the edge: a file (YAML or JSON) in, a typed experiment with its variables
 // substituted out, and every problem as a diagnostic at FILE:LINE:COL. Never throws on bad input.
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import { type Document, LineCounter, parseDocument } from 'yaml';
+import { checkAliasExpansion } from './alias-expansion.ts';
 import { checkSemantics } from './check-semantics.ts';
 import { checkYamlKeys } from './check-yaml-keys.ts';
 import { coerceSubstitutedValues } from './coerce-variables.ts';
@@ -19,11 +19,13 @@ import {
 import { didYouMean } from './did-you-mean.ts';
 import { type Experiment, normalizeExperiment } from './experiment.ts';
 import { parseLabelSelector } from './label-selector.ts';
+import { maxDocumentBytes, readSourceFile } from './read-source-file.ts';
+import { createRedactor } from './redactor.ts';
 import { checkScheduleSemantics, ScheduleSchema } from './schedule-schema.ts';
 import { type ExperimentDocument, ExperimentSchema } from './schema.ts';
 import { createSourceLocator, type SourceLocator } from './source-positions.ts';
 import { type StringFormat, validateSchema } from './validate-schema.ts';
-import { createRedactor, resolveVariables, substituteVariables } from './variables.ts';
+import { resolveVariables, substituteVariables } from './variables.ts';
 
 export type LoadOptions = {
   /** --var KEY=VALUE, the highest precedence. */
@@ -190,9 +192,15 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
     issues.push({ path: [], message: 'the file is empty; expected an Experiment document' });
     return finish(undefined);
   }
+  const expansion = checkAliasExpansion(document);
+  if (expansion) {
+    issues.push(expansion);
+    return finish(undefined);
+  }
   let source: unknown;
   try {
-    source = document.toJS({ maxAliasCount: 1000 });
+    // checkAliasExpansion bounds what aliases stand for, across the document.
+    source = document.toJS({ maxAliasCount: -1 });
   } catch (error) {
     issues.push({ path: [], message: `cannot read the document: ${(error as Error).message}` });
     return finish(undefined);
@@ -241,19 +249,12 @@ function substituteAndJudge(
   };
 }
 
+// The file is read up to maxDocumentBytes; a larger one is refused before it is parsed.
 export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-    const diagnostic: Diagnostic = {
-      file,
-      severity: 'error',
-      path: '',
-      message: `cannot read the file (${code})`,
-    };
+  const read = readSourceFile(file, maxDocumentBytes);
+  if ('problem' in read) {
+    const diagnostic: Diagnostic = { file, severity: 'error', path: '', message: read.problem };
     return { source: undefined, diagnostics: [diagnostic], redact: (value) => value };
   }
-  return parseExperiment(text, file, options);
+  return parseExperiment(read.text, file, options);
 }

@@ -222,7 +222,7 @@ export const ExperimentSpec = Type.Object(
       Type.Record(VariableName, Secret, {
         ...strict,
         description:
-          'Variables read from an environment variable or a file (relative to the experiment); their values are never printed.',
+          'Variables read from an environment variable or a file (relative to the experiment, at most 64 KiB); their values (at least 4 characters) are never printed, neither as given nor URL- or base64-encoded.',
       }),
     ),
     duration: Duration,

@@ -2,10 +2,13 @@
 // increasing precedence: spec.configuration defaults, the process environment, --var KEY=VALUE.
 // spec.secrets names read their value from an environment variable or a file; every secret value
 // goes into a redaction list so that nothing printed or written shows it. `$${VAR}` is a literal.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeValue, isPlainObject } from './describe-schema.ts';
 import type { Issue, PathSegment, Severity } from './diagnostic.ts';
+import { maxSecretBytes, readSourceFile } from './read-source-file.ts';
+import { minimumSecretLength } from './redactor.ts';
+
+export { createRedactor } from './redactor.ts';
 
 export type VariableSources = {
   configuration?: unknown;
@@ -53,16 +56,11 @@ function readSecret(
       : { value };
   }
   if (typeof declaration.file === 'string') {
-    try {
-      return {
-        value: readFileSync(resolve(sources.baseDirectory, declaration.file), 'utf8').replace(/\r?\n$/, ''),
-      };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return {
-        problem: `secret ${name}: cannot read the file ${JSON.stringify(declaration.file)} (${code})`,
-      };
-    }
+    const path = resolve(sources.baseDirectory, declaration.file);
+    const read = readSourceFile(path, maxSecretBytes, `the file ${JSON.stringify(declaration.file)}`);
+    return 'text' in read
+      ? { value: read.text.replace(/\r?\n$/, '') }
+      : { problem: `secret ${name}: ${read.problem}` };
   }
   return undefined;
 }
@@ -98,7 +96,16 @@ export function resolveVariables(sources: VariableSources): Variables {
         issues.push({ path, message: secret.problem, severity: sources.unresolved });
       } else {
         values.set(name, secret.value);
-        secretValues.push(secret.value);
+        const length = [...secret.value].length;
+        // Refused; and left out of the redactor, which would shred the very message saying why
+        // (nothing runs, so nothing else is printed with it).
+        if (length === 0 || length >= minimumSecretLength) secretValues.push(secret.value);
+        else {
+          issues.push({
+            path,
+            message: `secret ${name} is ${length} character${length > 1 ? 's' : ''} long: every output hides a secret by replacing it wherever it occurs, and a value this short would be replaced everywhere; a secret needs at least ${minimumSecretLength} characters (a value that is not secret belongs in spec.configuration)`,
+          });
+        }
       }
     }
   }
@@ -177,16 +184,4 @@ export function substituteVariables(
   };
 
   return { value: walk(value, []), unresolvedPaths, wholeReferencePaths, issues };
-}
-
-// Replaces every secret value (also as it appears inside JSON strings) with ***.
-export function createRedactor(secretValues: readonly string[]): (text: string) => string {
-  const forms = new Set<string>();
-  for (const value of secretValues) {
-    if (value === '') continue;
-    forms.add(value);
-    forms.add(JSON.stringify(value).slice(1, -1));
-  }
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
 }

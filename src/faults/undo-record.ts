@@ -31,6 +31,20 @@ export type UndoRecords = {
 
 export type UndoKind = keyof UndoRecords;
 
+/** The string fields each undo kind cannot do without. The ledger checks its lines against this: a
+ *  kind not listed here was written by a newer Faultline and is reported, never reverted blindly. */
+export const undoRecordFields = {
+  toxic: ['url', 'proxy', 'toxic'],
+  'proxy-created': ['url', 'proxy'],
+  'proxy-disabled': ['url', 'proxy'],
+  'node-cordoned': ['node'],
+  'pod-deleted': ['namespace', 'pod'],
+  'workload-restarted': ['namespace', 'workload', 'name'],
+  scaled: ['namespace', 'workload', 'name', 'runId'],
+  'command-running': ['host', 'mark'],
+  'command-revert': ['host'],
+} as const satisfies { [K in UndoKind]: readonly (keyof UndoRecords[K])[] };
+
 export type UndoOf<K extends UndoKind> = { [P in K]: { kind: P } & UndoRecords[P] }[K];
 
 export type UndoRecord = UndoOf<UndoKind>;

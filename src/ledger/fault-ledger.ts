@@ -1,24 +1,52 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import type { UndoRecord } from '../faults/undo-record.ts';
+import { LedgerError } from './ledger-error.ts';
+import {
+  foldOpenEntries,
+  type LedgerClose,
+  type LedgerLine,
+  type LedgerOpen,
+  type LedgerProblem,
+  type LedgerRead,
+  parseLedgerText,
+} from './ledger-lines.ts';
 
-// The durable fault ledger: an append-only JSON-lines file, fsynced after every line. An entry is
-// opened before its fault is injected and closed only after the revert is confirmed.
-export type LedgerOpen = {
-  type: 'open';
-  entry: string;
-  runId: string;
-  experiment: string;
-  fault: string;
-  undo: UndoRecord;
-  pid: number;
-  host: string;
-  at: string;
-};
-export type LedgerClose = { type: 'close'; entry: string; outcome: 'reverted' | 'already-gone'; at: string };
-export type LedgerLine = LedgerOpen | LedgerClose;
+export { LedgerError } from './ledger-error.ts';
+export type {
+  LedgerClose,
+  LedgerLine,
+  LedgerOpen,
+  LedgerProblem,
+  LedgerRead,
+  LedgerSealed,
+} from './ledger-lines.ts';
+export { foldOpenEntries, formatLedgerProblem } from './ledger-lines.ts';
 
+// The durable fault ledger: an append-only JSON-lines file, fsynced after every append. An entry is
+// opened before its fault is injected and closed only after the revert is confirmed. Every failure
+// to use the file is a LedgerError naming the file and the cause.
+//
+// A torn last line (the process died inside a write) is SEALED, not truncated, before the next
+// append: the append starts with a newline and a `sealed` line naming the torn line. Why not cut
+// the file back to its last complete line, which would be as safe for the torn line itself? A torn
+// `open` was never injected, because `append` returns (and the fault is injected) only once all of
+// its bytes are written and fsynced; a torn `close` leaves its entry open, and recovery reverts it
+// again, which is idempotent (every undo kind answers `already-gone`, see revert-undo.ts). But
+// another Faultline may be appending to the same ledger at this moment (a second run on the host),
+// and a reader can see its line half-written: truncating would cut a live run's entry off before
+// it injects. A newline appended with O_APPEND can only land after that write completes; at worst
+// it leaves an empty line. The torn line is reported once, when read (file:line); once sealed it
+// is not reported again.
 export type FaultLedger = {
   readonly file: string;
   open(entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen;
@@ -27,6 +55,10 @@ export type FaultLedger = {
   close(entry: string, outcome: LedgerClose['outcome']): void;
   openEntries(): LedgerOpen[];
   lines(): LedgerLine[];
+  /** Lines that cannot be used (torn, not JSON, an unknown type or undo kind), with file:line. */
+  problems(): LedgerProblem[];
+  /** One read of the file: its open entries and its problems. */
+  read(): LedgerRead & { open: LedgerOpen[] };
 };
 
 export function defaultLedgerFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,17 +67,16 @@ export function defaultLedgerFile(env: NodeJS.ProcessEnv = process.env): string 
   return `${stateHome}/faultline/ledger.jsonl`;
 }
 
+// Creates the directory and the file at once, so an unusable path fails before anything is
+// injected, with a message that says which file and why.
 export function openFaultLedger(file: string, now: () => number = Date.now): FaultLedger {
-  mkdirSync(dirname(file), { recursive: true });
-  const append = (...lines: LedgerLine[]) => {
-    const fd = openSync(file, 'a');
-    try {
-      writeSync(fd, lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  };
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (error) {
+    throw new LedgerError(file, `create its directory ${dirname(file)}`, error);
+  }
+  closeSync(openLedgerFile(file));
+  const append = (...lines: LedgerLine[]) => appendLines(file, lines, now);
   const toOpen = (entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen => ({
     type: 'open',
     ...entry,
@@ -53,7 +84,10 @@ export function openFaultLedger(file: string, now: () => number = Date.now): Fau
     host: hostname(),
     at: new Date(now()).toISOString(),
   });
-  const lines = (): LedgerLine[] => readLedgerLines(file);
+  const read = () => {
+    const result = readLedger(file);
+    return { ...result, open: foldOpenEntries(result.lines) };
+  };
   return {
     file,
     open(entry) {
@@ -69,37 +103,90 @@ export function openFaultLedger(file: string, now: () => number = Date.now): Fau
     close(entry, outcome) {
       append({ type: 'close', entry, outcome, at: new Date(now()).toISOString() });
     },
-    openEntries: () => foldOpenEntries(lines()),
-    lines,
+    openEntries: () => read().open,
+    lines: () => read().lines,
+    problems: () => read().problems,
+    read,
   };
 }
 
-// A torn last line (a crash mid-write) is ignored; every complete line before it counts.
-export function readLedgerLines(file: string): LedgerLine[] {
+export function readLedger(file: string): LedgerRead {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], problems: [] };
+    throw new LedgerError(file, 'read it', error);
   }
-  const result: LedgerLine[] = [];
-  for (const raw of text.split('\n')) {
-    if (raw.trim() === '') continue;
-    try {
-      result.push(JSON.parse(raw) as LedgerLine);
-    } catch {
-      // torn write
-    }
-  }
-  return result;
+  return parseLedgerText(text, file);
 }
 
-export function foldOpenEntries(lines: LedgerLine[]): LedgerOpen[] {
-  const open = new Map<string, LedgerOpen>();
-  for (const line of lines) {
-    if (line.type === 'open') open.set(line.entry, line);
-    else open.delete(line.entry);
+/** The usable lines only (see readLedger for the problems). */
+export function readLedgerLines(file: string): LedgerLine[] {
+  return readLedger(file).lines;
+}
+
+function openLedgerFile(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a+');
+  } catch (error) {
+    throw new LedgerError(file, 'open it for appending', error);
   }
-  return [...open.values()];
+  // A device or a FIFO would block or never end when read (/dev/zero), and cannot be fsynced.
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new LedgerError(file, 'use it', 'it is not a regular file');
+  }
+  return fd;
+}
+
+// One write and one fsync per append. A short write is not continued: another Faultline may have
+// appended in between, and the rest would land after its line. It throws instead, so the fault is
+// not injected; what was written is a torn line that the next append seals.
+function appendLines(file: string, lines: LedgerLine[], now: () => number): void {
+  const fd = openLedgerFile(file);
+  try {
+    const text = sealTornTail(fd, file, now) + lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    const bytes = Buffer.from(text);
+    let written: number;
+    try {
+      written = writeSync(fd, bytes);
+    } catch (error) {
+      throw new LedgerError(file, `append ${describeLines(lines)}`, error);
+    }
+    if (written !== bytes.length) {
+      throw new LedgerError(
+        file,
+        `append ${describeLines(lines)}`,
+        `only ${written} of ${bytes.length} bytes were written (the device is full or a file size limit was reached?)`,
+      );
+    }
+    try {
+      fsyncSync(fd);
+    } catch (error) {
+      throw new LedgerError(file, `flush ${describeLines(lines)} to disk`, error);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// The prefix that seals a torn last line (see the comment at the top), or '' when the file ends
+// with a newline.
+function sealTornTail(fd: number, file: string, now: () => number): string {
+  const size = fstatSync(fd).size;
+  if (size === 0) return '';
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return '';
+  const torn = readFileSync(file, 'utf8').split('\n').length;
+  const sealed: LedgerLine = { type: 'sealed', line: torn, at: new Date(now()).toISOString() };
+  return `\n${JSON.stringify(sealed)}\n`;
+}
+
+function describeLines(lines: LedgerLine[]): string {
+  const first = lines[0];
+  if (lines.length !== 1 || first === undefined) return `${lines.length} lines`;
+  return first.type === 'sealed' ? 'a sealed line' : `the ${first.type} line of ${first.entry}`;
 }

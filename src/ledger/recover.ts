@@ -4,7 +4,7 @@ import type { RecoveryScope } from '../faults/fault-driver.ts';
 import { faultMarkPrefix, runIdFromMark } from '../faults/fault-marks.ts';
 import { describeUndo, outOfReach } from '../faults/undo-handlers.ts';
 import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
-import type { FaultLedger, LedgerOpen } from './fault-ledger.ts';
+import type { FaultLedger, LedgerOpen, LedgerProblem } from './fault-ledger.ts';
 import { isProcessAlive } from './process-alive.ts';
 import { revertWithRetry } from './revert-with-retry.ts';
 
@@ -21,12 +21,15 @@ export type RecoverResult = {
   /** Entries whose target this runner must not touch (another cluster): left open, for a runner that can. */
   leftAlone: { entry: LedgerOpen; description: string; reason: string }[];
   scanErrors: string[];
+  /** Ledger lines that could not be used (file:line, why): never reverted, never retried. Those with
+   *  an `entry` are open entries this Faultline cannot revert (an unknown undo kind). */
+  problems: LedgerProblem[];
 };
 
 // Reverts every open ledger entry of a run that is no longer alive, then every orphan found by its
 // marks: toxics named faultline-<runId>-... on the given Toxiproxy servers and nodes annotated with
 // the run that cordoned them. Entries of a live run on this host (another faultline still running)
-// are left to that run.
+// are left to that run. Ledger lines it cannot use are returned as problems, for the caller to print.
 export async function recoverFaults(options: {
   ledger: FaultLedger;
   context: RevertContext & { clock: Clock };
@@ -38,7 +41,7 @@ export async function recoverFaults(options: {
   const { ledger, context } = options;
   const items: RecoveredItem[] = [];
   const scanErrors: string[] = [];
-  const open = ledger.openEntries();
+  const { open, problems } = ledger.read();
   const liveRuns = new Set(
     open.filter((e) => e.runId !== options.currentRunId && isProcessAlive(e)).map((e) => e.runId),
   );
@@ -111,5 +114,5 @@ export async function recoverFaults(options: {
       detail: report.ok ? report.outcome : report.lastError,
     });
   }
-  return { items, skippedLive, leftAlone, scanErrors };
+  return { items, skippedLive, leftAlone, scanErrors, problems };
 }

@@ -97,7 +97,11 @@ function judgeOne(attempt: Attempt, expect: ExpectSpec, timeoutMs: number): Prob
     if (!check.ok) problems.push(`latency ${latency} ms, expected ${check.expected}`);
   }
   if (expect.bodyMatches && !new RegExp(expect.bodyMatches).test(attempt.body)) {
-    problems.push(`body does not match /${expect.bodyMatches}/`);
+    problems.push(
+      attempt.truncated
+        ? `body does not match /${expect.bodyMatches}/ in its first ${formatBytes(attempt.body)} (the body went on; the rest was not read)`
+        : `body does not match /${expect.bodyMatches}/`,
+    );
   }
   const summary = `status ${attempt.status} in ${latency} ms`;
   return problems.length === 0
@@ -151,4 +155,9 @@ function judgeBurst(attempts: Attempt[], expect: ExpectSpec): ProbeResult {
     ],
     detail: problems.length === 0 ? detail : `${problems.join('; ')} (${detail})`,
   };
+}
+
+function formatBytes(body: string): string {
+  const bytes = Buffer.byteLength(body);
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }

@@ -1,5 +1,5 @@
 import { AdapterError } from '../adapters/adapter-error.ts';
-import type { KubeObject, KubernetesAdapter } from '../adapters/kubernetes.ts';
+import type { KubeObject, KubernetesAdapter, RequestOptions } from '../adapters/kubernetes.ts';
 import type { ExpectSpec, KubernetesProbeSpec } from '../experiment/schema.ts';
 import { checkTolerance } from '../hypothesis/tolerance.ts';
 import type { ProbeResult } from './probe-context.ts';
@@ -34,28 +34,20 @@ function fieldValue(object: KubeObject, field: string, expect: ExpectSpec): unkn
   return value;
 }
 
+// The whole read (every page of a list) within the probe's timeout: a silent API server gives a
+// `timeout` sample then, not after the adapter's own 30 s.
 export async function sampleKubernetes(
   spec: KubernetesProbeSpec,
   expect: ExpectSpec,
   kubernetes: KubernetesAdapter,
+  request: RequestOptions = {},
 ): Promise<ProbeResult> {
   let objects: KubeObject[];
   try {
+    const { apiVersion, kind, namespace } = spec;
     objects = spec.name
-      ? [
-          await kubernetes.getObject({
-            apiVersion: spec.apiVersion,
-            kind: spec.kind,
-            namespace: spec.namespace,
-            name: spec.name,
-          }),
-        ]
-      : await kubernetes.listObjects({
-          apiVersion: spec.apiVersion,
-          kind: spec.kind,
-          namespace: spec.namespace,
-          labelSelector: spec.selector,
-        });
+      ? [await kubernetes.getObject({ apiVersion, kind, namespace, name: spec.name }, request)]
+      : await kubernetes.listObjects({ apiVersion, kind, namespace, labelSelector: spec.selector }, request);
   } catch (error) {
     if (error instanceof AdapterError) {
       const outcome =

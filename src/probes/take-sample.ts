@@ -19,7 +19,10 @@ async function sampleOnce(probe: ProbeSpec, context: ProbeContext): Promise<Prob
   const timeoutMs = timeoutOf(probe);
   if (probe.http) return sampleHttp(probe.http, probe.expect, timeoutMs, context.signal);
   if (probe.prometheus) return samplePrometheus(probe.prometheus, probe.expect, timeoutMs, context.signal);
-  if (probe.kubernetes) return sampleKubernetes(probe.kubernetes, probe.expect, context.kubernetes());
+  if (probe.kubernetes) {
+    const request = { timeoutMs, signal: context.signal };
+    return sampleKubernetes(probe.kubernetes, probe.expect, context.kubernetes(), request);
+  }
   if (probe.command) return sampleCommand(probe.command, probe.expect, timeoutMs, context.signal);
   return { outcome: 'error', detail: 'the probe has no kind (http, prometheus, kubernetes or command)' };
 }
