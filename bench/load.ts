@@ -1,0 +1,160 @@
+// Faultline's load generator against vegeta, side by side in one run, on this machine:
+//
+//   npm run bench:load [-- --rates 500,1000,2000,4000,8000,16000 --seconds 5 --timeout-ms 2000]
+//
+// Both send GET at a constant rate to the same local target (bench/load-target.ts: a Node HTTP
+// server in its own process answering 200 "ok\n" at once, keep-alive), one after the other at each
+// rate (alternating which goes first), each in a process of its own. A rate is held when the
+// requests went out within 1 % of rate x duration, with no generator-side drop (Faultline's
+// `notSent`; vegeta has no such count, it just falls behind) and every answer a 200. Reported per
+// rate: achieved rate, p50/p99, CPU time per 1 000 requests (Faultline: process.cpuUsage() around
+// the run inside its child; vegeta: user + system of its attack process from /usr/bin/time). Then
+// the highest rate each held, and ratios. Latency differs in one way by design: Faultline's runs
+// from each request's intended send time (no coordinated omission), vegeta's from when its worker
+// began the request. vegeta is built once (Go module proxy) into ~/.cache/faultline/vegeta-<v>/.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AttackFigures, ensureVegeta, runVegeta, vegetaVersion } from './load-vegeta.ts';
+
+const argument = (name: string, fallback: string) => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
+};
+const rates = argument('rates', '500,1000,2000,4000,8000,16000').split(',').map(Number);
+const durationMs = Number(argument('seconds', '5')) * 1000;
+const timeoutMs = Number(argument('timeout-ms', '2000'));
+const benchDir = new URL('./', import.meta.url).pathname;
+
+type Row = {
+  tool: 'faultline' | 'vegeta';
+  rate: number;
+  achieved: number;
+  drops: number | undefined;
+  failed: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuPer1000Ms: number;
+  held: boolean;
+};
+
+async function startTarget() {
+  const child = spawn(process.execPath, [join(benchDir, 'load-target.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [chunk] = await once(child.stdout, 'data');
+  return { url: `http://127.0.0.1:${String(chunk).trim()}/`, stop: () => child.kill('SIGTERM') };
+}
+
+async function runFaultline(url: string, rate: number): Promise<Row> {
+  const child = spawn(
+    process.execPath,
+    [join(benchDir, 'load-faultline-run.ts'), url, String(rate), String(durationMs), String(timeoutMs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`the Faultline run at ${rate}/s exited ${code}`);
+  const run = JSON.parse(output);
+  const expected = (rate * durationMs) / 1000;
+  return {
+    tool: 'faultline',
+    rate,
+    achieved: (run.sent / durationMs) * 1000,
+    drops: run.notSent,
+    failed: run.sent - run.ok,
+    p50Ms: run.p50Ms,
+    p99Ms: run.p99Ms,
+    cpuPer1000Ms: (run.cpuMs / run.sent) * 1000,
+    held: run.notSent === 0 && run.sent >= expected * 0.99 && run.ok === run.sent,
+  };
+}
+
+function vegetaRow(rate: number, figures: AttackFigures): Row {
+  return {
+    tool: 'vegeta',
+    rate,
+    achieved: figures.rate,
+    drops: undefined,
+    failed: Math.round(figures.requests * (1 - figures.success)),
+    p50Ms: figures.p50Ms,
+    p99Ms: figures.p99Ms,
+    cpuPer1000Ms: (figures.cpuMs / figures.requests) * 1000,
+    held:
+      figures.rate >= rate * 0.99 &&
+      figures.requests >= (rate * durationMs * 0.99) / 1000 &&
+      figures.success === 1,
+  };
+}
+
+const format = (row: Row) =>
+  [
+    row.tool.padEnd(9),
+    String(row.rate).padStart(6),
+    row.achieved.toFixed(0).padStart(8),
+    String(row.drops ?? '-').padStart(6),
+    String(row.failed).padStart(6),
+    row.p50Ms.toFixed(2).padStart(8),
+    row.p99Ms.toFixed(2).padStart(8),
+    row.cpuPer1000Ms.toFixed(0).padStart(10),
+    row.held ? 'held' : 'not held',
+  ].join('  ');
+
+function printSummary(rows: Row[]): void {
+  const highest = (tool: Row['tool']) =>
+    Math.max(0, ...rows.filter((row) => row.tool === tool && row.held).map((row) => row.rate));
+  const faultlineHeld = highest('faultline');
+  const vegetaHeld = highest('vegeta');
+  const common = Math.min(faultlineHeld, vegetaHeld);
+  const at = (tool: Row['tool']) => rows.find((row) => row.tool === tool && row.rate === common);
+  const cpu = (tool: Row['tool']) => at(tool)?.cpuPer1000Ms ?? Number.NaN;
+  process.stdout.write(
+    `\nhighest rate held: faultline ${faultlineHeld}/s, vegeta ${vegetaHeld}/s; ratio ${(faultlineHeld / vegetaHeld).toFixed(2)} (goal >= 0.8)\n`,
+  );
+  if (common > 0) {
+    const ours = at('faultline')?.p99Ms ?? Number.NaN;
+    const theirs = at('vegeta')?.p99Ms ?? Number.NaN;
+    process.stdout.write(
+      `at ${common}/s: p99 faultline ${ours.toFixed(2)} ms, vegeta ${theirs.toFixed(2)} ms; ratio ${(ours / theirs).toFixed(2)} (goal <= 1.10)\n` +
+        `at ${common}/s: CPU per 1 000 requests faultline ${cpu('faultline').toFixed(0)} ms, vegeta ${cpu('vegeta').toFixed(0)} ms; ratio ${(cpu('faultline') / cpu('vegeta')).toFixed(2)}\n`,
+    );
+  }
+}
+
+const uptime = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(', ');
+const vegeta = ensureVegeta();
+const workDir = mkdtempSync(join(tmpdir(), 'faultline-bench-load-'));
+const target = await startTarget();
+process.stdout.write(
+  `bench:load — ${cpus().length} CPUs, load average ${uptime()}; ${durationMs / 1000} s per rate, timeout ${timeoutMs} ms; vegeta v${vegetaVersion}; target ${target.url}\n\n` +
+    `tool        rate  achieved   drops  failed   p50 ms   p99 ms  CPU/1000 ms  verdict\n`,
+);
+const rows: Row[] = [];
+try {
+  for (const [index, rate] of rates.entries()) {
+    const order = index % 2 === 0 ? (['faultline', 'vegeta'] as const) : (['vegeta', 'faultline'] as const);
+    const pair: Row[] = [];
+    for (const tool of order) {
+      pair.push(
+        tool === 'faultline'
+          ? await runFaultline(target.url, rate)
+          : vegetaRow(rate, await runVegeta(vegeta, workDir, target.url, rate, durationMs, timeoutMs)),
+      );
+    }
+    pair.sort((a, b) => a.tool.localeCompare(b.tool));
+    for (const row of pair) process.stdout.write(`${format(row)}\n`);
+    rows.push(...pair);
+    if (pair.every((row) => !row.held)) break;
+  }
+  printSummary(rows);
+  process.stdout.write(`load average after: ${uptime()}\n`);
+} finally {
+  target.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
