@@ -23,6 +23,8 @@ export type LoadAccount = {
   /** All buckets, oldest first. */
   buckets(): SecondBucket[];
   summarize(fromMs: number, toMs: number): WindowSummary;
+  /** One summary per second of [fromMs, toMs) that has a bucket, oldest first. */
+  perSecond(fromMs: number, toMs: number): WindowSummary[];
   /** Requests sent and not yet ended, over all seconds. */
   inFlight(): number;
 };
@@ -60,6 +62,21 @@ export function createLoadAccount(): LoadAccount {
     return bucket;
   };
 
+  const bucketsIn = (fromMs: number, toMs: number): SecondBucket[] => {
+    const { first, end } = secondsOfWindow(fromMs, toMs);
+    const inWindow: SecondBucket[] = [];
+    if (end - first <= bySecond.size) {
+      for (let second = first; second < end; second++) {
+        const bucket = bySecond.get(second);
+        if (bucket) inWindow.push(bucket);
+      }
+      return inWindow;
+    }
+    for (const bucket of bySecond.values())
+      if (bucket.second >= first && bucket.second < end) inWindow.push(bucket);
+    return inWindow.sort((a, b) => a.second - b.second);
+  };
+
   return {
     countSent(intendedMs) {
       openBucketOf(intendedMs).sent++;
@@ -80,19 +97,11 @@ export function createLoadAccount(): LoadAccount {
       for (const bucket of [...unfrozen]) freezeIfSettled(bucket);
     },
     buckets: () => [...bySecond.values()].sort((a, b) => a.second - b.second),
-    summarize(fromMs, toMs) {
-      const { first, end } = secondsOfWindow(fromMs, toMs);
-      const inWindow: SecondBucket[] = [];
-      if (end - first <= bySecond.size) {
-        for (let second = first; second < end; second++) {
-          const bucket = bySecond.get(second);
-          if (bucket) inWindow.push(bucket);
-        }
-      } else {
-        inWindow.push(...bySecond.values());
-      }
-      return summarizeWindow(inWindow, fromMs, toMs);
-    },
+    summarize: (fromMs, toMs) => summarizeWindow(bucketsIn(fromMs, toMs), fromMs, toMs),
+    perSecond: (fromMs, toMs) =>
+      bucketsIn(fromMs, toMs).map((bucket) =>
+        summarizeWindow([bucket], bucket.second * 1000, bucket.second * 1000 + 1000),
+      ),
     inFlight: () => inFlight,
   };
 }

@@ -6,6 +6,7 @@
 //                             rate: { perSecond: 200 } }]);          // starts every stream now
 //   load.stream('shoppers').account.summarize(fromMs, toMs)         // any window [from, to), epoch ms,
 //                                                                    // taken at whole seconds
+//   load.stream('shoppers').account.perSecond(fromMs, toMs)         // the same, one per second
 //   load.stream('shoppers').account.buckets()                       // the live per-second buckets
 //   summarizeWindow(buckets, fromMs, toMs)                           // the same on any buckets
 //   const totals = await load.stop();                                // stop sending, wait for the

@@ -59,6 +59,14 @@ test('a window is taken at whole seconds: both ends rounded down', (t) => {
   t.is(window.toMs, t0 + 3000);
   t.is(account.summarize(t0 + 3200, t0 + 3900).sent, 0, 'inside one second: empty');
   t.is(account.summarize(t0 - 60_000, t0 + 60_000).sent, 50);
+  t.deepEqual(
+    account.perSecond(t0 + 1500, t0 + 3500).map((second) => [second.fromMs - t0, second.sent]),
+    [
+      [1000, 10],
+      [2000, 10],
+    ],
+    'the same window, second by second',
+  );
 });
 
 test('sent = ok + lost + in flight at every moment, in every window (property)', (t) => {
@@ -117,4 +125,25 @@ test('a closed second freezes once nothing of it is in flight, and reads the sam
   t.is(frozen.ok, 100);
   t.truthy(neverClosed.buckets()[0]?.live);
   t.throws(() => account.countSent(t0 + 5), { message: /closed/ }, 'nothing is sent into a closed second');
+});
+
+test('an hour of load keeps live histograms only for the seconds still open', (t) => {
+  const account = createLoadAccount();
+  const firstSecond = Math.floor(t0 / 1000);
+  let mostLive = 0;
+  for (let second = 0; second < 3600; second++) {
+    account.closeBefore(firstSecond + second);
+    for (let index = 0; index < 50; index++) {
+      const intended = t0 + second * 1000 + index * 20;
+      account.countSent(intended);
+      account.countEnded(intended, 'ok', 1 + ((second + index) % 400));
+    }
+    if (second % 60 === 0) mostLive = Math.max(mostLive, account.buckets().filter((b) => b.live).length);
+  }
+  t.true(mostLive <= 2, `${mostLive} live histograms at most`);
+  const frozenChars = account.buckets().reduce((sum, bucket) => sum + (bucket.frozen?.length ?? 0), 0);
+  t.true(frozenChars / 3600 < 1024, `${Math.round(frozenChars / 3600)} characters per frozen second`);
+  const hour = account.summarize(t0, t0 + 3_600_000);
+  t.is(hour.ok, 180_000);
+  t.true(Math.abs((hour.latency?.maxMs ?? 0) - 400) <= 4);
 });
