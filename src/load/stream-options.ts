@@ -35,10 +35,11 @@ export type LoadStreamOptions = {
 export const defaultLateAfterMs = 10;
 
 // If every request timed out, rate x timeout of them would be in flight: the default cap allows
-// that (so the cap never turns the system's loss into the generator's), bounded to stay well within
-// a process's file descriptors, since every request in flight holds a connection.
+// that plus a second's worth (timeouts fire late on a starved machine), so the cap never turns the
+// system's loss into the generator's; bounded to stay well within a process's file descriptors,
+// since every request in flight holds a connection.
 export function defaultMaxInFlight(peakPerSecond: number, timeoutMs: number): number {
-  return Math.min(10_000, Math.max(16, Math.ceil((peakPerSecond * timeoutMs) / 1000) + 16));
+  return Math.min(10_000, Math.ceil(peakPerSecond * (timeoutMs / 1000 + 1)) + 16);
 }
 
 export function checkStreamOptions(options: LoadStreamOptions): void {

@@ -55,7 +55,7 @@ test('requests go out at t0 + i / rate, with the stream’s method, path, header
     },
   });
   const total = await stream.finished;
-  t.is(origin, 'http://shop.test:8080 216', 'one client per origin, capped at rate x timeout + 16');
+  t.is(origin, 'http://shop.test:8080 316', 'one client per origin, capped at rate x (timeout + 1 s) + 16');
   t.is(fake.sentAt.length, 200);
   t.true(fake.sentAt.every((at, index) => at === stream.startedMs + index * 10));
   t.deepEqual(fake.exchanges[0], {
