@@ -17,6 +17,8 @@ import type { WindowSummary } from './summarize-window.ts';
 // request is not sent, and counted apart, when the in-flight cap is reached or the scheduler
 // reaches it more than `lateAfterMs` late. Latency runs from the intended time.
 
+const burstLimit = 64;
+
 export type LoadStream = {
   readonly name: string;
   /** Epoch ms of request 0's intended time. */
@@ -84,18 +86,25 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
     else if (account.inFlight() >= maxInFlight) account.countNotSent(intendedMs, 'in-flight-cap');
     else send(intendedMs);
   };
+  // A scheduler far behind (a stalled process, a late-tolerant stream) would send its whole
+  // backlog in one turn and starve the answers' I/O; it yields every `burstLimit` requests.
   const runScheduler = async (): Promise<void> => {
-    for (let index = 0; !stopping.signal.aborted; ) {
+    for (let index = 0, burst = 0; !stopping.signal.aborted; ) {
       const offset = schedule.offsetMs(index);
       if (offset >= durationMs) break;
       const intendedMs = startedMs + offset;
       const nowMs = clock.now();
       if (intendedMs > nowMs) {
+        burst = 0;
         await clock.sleep(intendedMs - nowMs, stopping.signal);
         continue;
       }
       dispatchDue(intendedMs, nowMs);
       index++;
+      if (++burst >= burstLimit) {
+        burst = 0;
+        await new Promise(setImmediate);
+      }
     }
     account.closeBefore(Number.POSITIVE_INFINITY);
   };
