@@ -166,3 +166,30 @@ test('stop() sends no more and waits for the requests in flight, which are judge
   t.like(total, { sent: 50, ok: 49, lost: 1, inFlight: 0 });
   t.true(fake.isClosed());
 });
+
+test('a backlog is sent in bursts that let answers in between, not in one turn', async (t) => {
+  const virtual = createVirtualClock();
+  let jumpMs = 0;
+  // The process "comes back" 5 s late at the first send: 5 000 requests are due at once.
+  const clock: Clock = { now: () => virtual.now() + jumpMs, sleep: virtual.sleep };
+  let inFlight = 0;
+  let mostInFlight = 0;
+  const transport: LoadTransport = {
+    send(_exchange, done) {
+      jumpMs = 5000;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      setImmediate(() => {
+        inFlight--;
+        done({ kind: 'answered', status: 200 });
+      });
+    },
+    close: async () => {},
+  };
+  const stream = startLoadStream(
+    options({ rate: { perSecond: 1000 }, durationMs: 6000, lateAfterMs: Number.POSITIVE_INFINITY }),
+    { clock, connect: () => transport },
+  );
+  const total = await stream.finished;
+  t.is(total.ok, 6000);
+  t.true(mostInFlight <= 2 * 64, `${mostInFlight} in flight at most`);
+});
