@@ -2,6 +2,7 @@ import type { ExchangeResult, LoadExchange, LoadTransport } from '../adapters/ht
 import type { Clock } from '../clock.ts';
 import { createArrivalSchedule } from './arrival-schedule.ts';
 import { createLoadAccount, type LoadAccount } from './load-account.ts';
+import { runScheduler } from './run-scheduler.ts';
 import type { RequestOutcome } from './second-bucket.ts';
 import {
   checkStreamOptions,
@@ -16,8 +17,6 @@ import type { WindowSummary } from './summarize-window.ts';
 // to the requests before it (no waiting for answers: that would be coordinated omission). A due
 // request is not sent, and counted apart, when the in-flight cap is reached or the scheduler
 // reaches it more than `lateAfterMs` late. Latency runs from the intended time.
-
-const burstLimit = 64;
 
 export type LoadStream = {
   readonly name: string;
@@ -47,13 +46,7 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
   const durationMs = options.durationMs ?? Number.POSITIVE_INFINITY;
   const url = new URL(options.url);
   const transport = deps.connect(url.origin, maxInFlight);
-  const exchange: LoadExchange = {
-    method: options.method ?? 'GET',
-    path: `${url.pathname}${url.search}`,
-    headers: options.headers,
-    body: options.body,
-    timeoutMs: options.timeoutMs,
-  };
+  const exchange = exchangeOf(options, url);
   const isExpected = statusMatcher(options.expectStatus);
   const { clock } = deps;
   const account = createLoadAccount();
@@ -86,35 +79,21 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
     else if (account.inFlight() >= maxInFlight) account.countNotSent(intendedMs, 'in-flight-cap');
     else send(intendedMs);
   };
-  // A scheduler far behind (a stalled process, a late-tolerant stream) would send its whole
-  // backlog in one turn and starve the answers' I/O; it yields every `burstLimit` requests.
-  const runScheduler = async (): Promise<void> => {
-    for (let index = 0, burst = 0; !stopping.signal.aborted; ) {
-      const offset = schedule.offsetMs(index);
-      if (offset >= durationMs) break;
-      const intendedMs = startedMs + offset;
-      const nowMs = clock.now();
-      if (intendedMs > nowMs) {
-        burst = 0;
-        await clock.sleep(intendedMs - nowMs, stopping.signal);
-        continue;
-      }
-      dispatchDue(intendedMs, nowMs);
-      index++;
-      if (++burst >= burstLimit) {
-        burst = 0;
-        await new Promise(setImmediate);
-      }
-    }
-    account.closeBefore(Number.POSITIVE_INFINITY);
-  };
   const drain = async (): Promise<void> => {
     if (account.inFlight() > 0) await new Promise<void>((resolve) => (drained = resolve));
     await transport.close();
   };
   const summarizeAll = (): WindowSummary => account.summarize(startedMs, (lastSecond + 1) * 1000);
 
-  const finished = runScheduler()
+  const finished = runScheduler({
+    schedule,
+    startedMs,
+    durationMs,
+    clock,
+    signal: stopping.signal,
+    dispatch: dispatchDue,
+  })
+    .then(() => account.closeBefore(Number.POSITIVE_INFINITY))
     .then(drain)
     .then(() => summarizeAll());
   return {
@@ -128,5 +107,15 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
       return finished;
     },
     summarizeAll,
+  };
+}
+
+function exchangeOf(options: LoadStreamOptions, url: URL): LoadExchange {
+  return {
+    method: options.method ?? 'GET',
+    path: `${url.pathname}${url.search}`,
+    headers: options.headers,
+    body: options.body,
+    timeoutMs: options.timeoutMs,
   };
 }
