@@ -52,6 +52,7 @@ export async function runVegeta(
   rate: number,
   durationMs: number,
   timeoutMs: number,
+  goMaxProcs: string | undefined,
 ): Promise<AttackFigures> {
   const targets = join(workDir, 'targets.txt');
   const results = join(workDir, `results-${rate}.bin`);
@@ -72,7 +73,10 @@ export async function runVegeta(
       `-targets=${targets}`,
       `-output=${results}`,
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: goMaxProcs ? { ...process.env, GOMAXPROCS: goMaxProcs } : process.env,
+    },
   );
   const code = await new Promise<number | null>((resolve) => attack.once('exit', resolve));
   if (code !== 0) throw new Error(`vegeta attack at ${rate}/s exited ${code}`);

@@ -1,6 +1,7 @@
 // Faultline's load generator against vegeta, side by side in one run, on this machine:
 //
-//   npm run bench:load [-- --rates 500,1000,2000,4000,8000,16000 --seconds 5 --timeout-ms 2000]
+//   npm run bench:load [-- --rates 500,1000,2000,4000,8000,16000 --seconds 5 --timeout-ms 2000
+//                          --vegeta-procs N]
 //
 // Both send GET at a constant rate to the same local target (bench/load-target.ts: a Node HTTP
 // server in its own process answering 200 "ok\n" at once, keep-alive), one after the other at each
@@ -15,6 +16,9 @@
 // system of its whole attack process from /usr/bin/time). Then the highest rate each held, and
 // ratios at the highest rate both held. vegeta is built once (Go module proxy) into
 // ~/.cache/faultline/vegeta-<version>/. The machine's load average is printed before and after.
+// Faultline's generator is one thread (Node); vegeta runs on every core by default. On a machine
+// shared with other work the kernel shares CPU time out per runnable thread, so vegeta also gets
+// more of it: --vegeta-procs 1 (GOMAXPROCS) compares them on one core each.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +33,7 @@ const argument = (name: string, fallback: string) => {
 const rates = argument('rates', '500,1000,2000,4000,8000,16000').split(',').map(Number);
 const durationMs = Number(argument('seconds', '5')) * 1000;
 const timeoutMs = Number(argument('timeout-ms', '2000'));
+const vegetaProcs = argument('vegeta-procs', '') || undefined;
 const benchDir = new URL('./', import.meta.url).pathname;
 
 type Row = {
@@ -153,7 +158,7 @@ const vegeta = ensureVegeta();
 const workDir = mkdtempSync(join(tmpdir(), 'faultline-bench-load-'));
 const target = await startTarget();
 process.stdout.write(
-  `bench:load — ${cpus().length} CPUs, load average ${uptime()}; ${durationMs / 1000} s per rate, timeout ${timeoutMs} ms; vegeta v${vegetaVersion}; target ${target.url}\n\n` +
+  `bench:load — ${cpus().length} CPUs, load average ${uptime()}; ${durationMs / 1000} s per rate, timeout ${timeoutMs} ms; vegeta v${vegetaVersion}${vegetaProcs ? ` (GOMAXPROCS=${vegetaProcs})` : ''}; target ${target.url}\n\n` +
     `tool        rate  achieved   drops  late>10ms  failed   p50 ms   p99 ms  p99 send  CPU/1000 ms  verdict\n`,
 );
 const rows: Row[] = [];
@@ -165,7 +170,10 @@ try {
       pair.push(
         tool === 'faultline'
           ? await runFaultline(target.url, rate)
-          : vegetaRow(rate, await runVegeta(vegeta, workDir, target.url, rate, durationMs, timeoutMs)),
+          : vegetaRow(
+              rate,
+              await runVegeta(vegeta, workDir, target.url, rate, durationMs, timeoutMs, vegetaProcs),
+            ),
       );
     }
     pair.sort((a, b) => a.tool.localeCompare(b.tool));
