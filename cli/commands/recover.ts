@@ -48,11 +48,10 @@ export function createRecoverCommand(): Command {
           `${item.ok ? 'reverted' : 'FAILED  '} ${item.description} (${item.source}: ${item.detail})`,
         );
       }
-      for (const entry of result.skippedLive) {
+      for (const fault of result.live)
         console.log(
-          `skipped  ${entry.fault} of run ${entry.runId}: its process ${entry.pid} on ${entry.host} still runs`,
+          `live     ${fault.description} of run ${fault.runId} (${fault.source}): left alone, ${fault.why}`,
         );
-      }
       for (const { description, reason } of result.leftAlone)
         console.log(`left     ${description}: ${reason}`);
       for (const problem of result.scanErrors) console.error(problem);

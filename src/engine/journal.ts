@@ -89,6 +89,8 @@ export type Journal = {
   experiment: unknown;
   seed: number;
   startedAt: number;
+  /** Epoch ms: the run's planned end plus grace; its marks carry it (src/engine/run-state.ts). */
+  deadline?: number;
   endedAt?: number;
   methodStartedAt?: number;
   methodEndedAt?: number;

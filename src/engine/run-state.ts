@@ -35,7 +35,8 @@ export type RunState = {
 
 export function createRunState(request: RunRequest, runtime: Runtime): RunState {
   const { clock } = runtime;
-  const journal = createJournal(request, runtime);
+  const deadline = deadlineOf(request, clock.now());
+  const journal = createJournal(request, runtime, deadline);
   const state: RunState = {
     request,
     runtime,
@@ -61,6 +62,7 @@ export function createRunState(request: RunRequest, runtime: Runtime): RunState 
     },
     faultContext: {
       runId: request.runId,
+      deadline,
       clock,
       toxiproxy: runtime.toxiproxy,
       kubernetes: runtime.kubernetes,
@@ -71,7 +73,7 @@ export function createRunState(request: RunRequest, runtime: Runtime): RunState 
   return state;
 }
 
-function createJournal(request: RunRequest, runtime: Runtime): Journal {
+function createJournal(request: RunRequest, runtime: Runtime, deadline: number): Journal {
   const spec = request.experiment.spec;
   const durationMs = parseDuration(spec.duration);
   const probeEntries = (role: ProbeRole, probes: ProbeSpec[] | undefined) =>
@@ -83,6 +85,7 @@ function createJournal(request: RunRequest, runtime: Runtime): Journal {
     experiment: request.experimentSource,
     seed: request.seed,
     startedAt: runtime.clock.now(),
+    deadline,
     settings: {
       durationMs,
       everyMs: spec.hypothesis.during
@@ -109,6 +112,17 @@ function createJournal(request: RunRequest, runtime: Runtime): Journal {
     samples: [],
     ledger: { file: runtime.ledger.file, leftBehind: [] },
   };
+}
+
+// The run's deadline: its planned end plus grace (the time to revert, and two minutes for the
+// steady states and rollbacks). Toxiproxy marks carry it, so any runner can tell a mark whose run
+// cannot be alive any more; the run itself stops before it (see phase-method.ts).
+export const deadlineGraceMs = 120_000;
+
+function deadlineOf(request: RunRequest, now: number): number {
+  const { duration, recovery } = request.experiment.spec;
+  const recoveryMs = recovery ? parseDuration(recovery) : 0;
+  return now + parseDuration(duration) + recoveryMs + (request.revertTimeoutMs ?? 60_000) + deadlineGraceMs;
 }
 
 // The first reason wins: a deviation seen before an interrupt stays the verdict.

@@ -7,7 +7,7 @@ import { runCommand } from '../adapters/command.ts';
 import { findMarkedGroups, signalGroup, startMarkedProcess } from '../adapters/processes.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import type { FaultAction, FaultDriver, PlanBase } from './fault-driver.ts';
-import { markedName } from './fault-marks.ts';
+import { markName } from './fault-marks.ts';
 import type { UndoHandler } from './undo-record.ts';
 
 export type CommandPlan = PlanBase<'command'> & {
@@ -47,7 +47,7 @@ export const commandDriver: FaultDriver<'command', CommandPlan> = {
     const { spec } = fault;
     const timeoutMs = spec.timeout ? parseDuration(spec.timeout) : defaultTimeoutMs;
     if (spec.run) {
-      const mark = markedName(context.runId, fault.name);
+      const mark = markName({ runId: context.runId, deadline: context.deadline, name: fault.name });
       const action: FaultAction = {
         fault: fault.name,
         target: `process ${spec.run.join(' ')}`,

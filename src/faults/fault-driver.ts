@@ -15,6 +15,8 @@ import type { UndoRecord } from './undo-record.ts';
 
 export type FaultContext = {
   runId: string;
+  /** Epoch ms: the run's planned end plus grace. Marks carry it; the run never holds a fault past it. */
+  deadline: number;
   clock: Clock;
   toxiproxy: (url: string) => ToxiproxyAdapter;
   kubernetes: () => KubernetesAdapter;

@@ -1,6 +1,9 @@
 // partition: the proxy disabled, so every connection through it is refused. A proxy that was
 // already disabled is left alone (and not enabled on revert).
+
+import type { ProxyState } from '../adapters/toxiproxy.ts';
 import type { FaultDriver } from './fault-driver.ts';
+import { markName, parseMark } from './fault-marks.ts';
 import { type ProxyPlan, prepareProxy, proxyBlastRadius, proxyPlanRow, selectProxy } from './proxy-target.ts';
 import type { UndoHandler } from './undo-record.ts';
 
@@ -18,13 +21,24 @@ export const partitionDriver: FaultDriver<'partition', ProxyPlan> = {
     const proxyActions = prepareProxy(plan, context);
     if (plan.proxy.exists && plan.proxy.enabled === false) return proxyActions;
     const toxiproxy = context.toxiproxy(fault.spec.url);
+    const { proxy } = fault.spec;
+    const marker = markName({
+      runId: context.runId,
+      deadline: context.deadline,
+      name: fault.name,
+      role: 'partition',
+    });
     return [
       ...proxyActions,
       {
         fault: fault.name,
-        target: `${fault.spec.proxy} (disabled)`,
-        undo: { kind: 'proxy-disabled', url: toxiproxy.url, proxy: fault.spec.proxy },
-        inject: () => toxiproxy.setEnabled(fault.spec.proxy, false),
+        target: `${proxy} (disabled)`,
+        undo: { kind: 'proxy-disabled', url: toxiproxy.url, proxy, marker },
+        // The mark first, so a runner that finds the proxy disabled also finds whose partition it is.
+        async inject() {
+          await toxiproxy.addToxic(proxy, { ...harmless, name: marker });
+          await toxiproxy.setEnabled(proxy, false);
+        },
       },
     ];
   },
@@ -35,18 +49,35 @@ export const partitionDriver: FaultDriver<'partition', ProxyPlan> = {
   repeatEveryMs: () => undefined,
 };
 
+/** A toxic that never acts (toxicity 0): a name on a proxy, nothing more. */
+export const harmless = {
+  type: 'latency',
+  stream: 'downstream' as const,
+  toxicity: 0,
+  attributes: { latency: 0 },
+};
+
+// Another run's partition mark still on the proxy: it stays disabled for that run.
+const othersPartition = (proxy: ProxyState, marker: string | undefined) =>
+  proxy.toxics.some((t) => t.name !== marker && parseMark(t.name)?.role === 'partition');
+
 export const proxyDisabledUndo: UndoHandler<'proxy-disabled'> = {
   describe: (undo) => `proxy ${undo.proxy} disabled at ${undo.url}`,
   async revert(undo, context) {
     const toxiproxy = context.toxiproxy(undo.url);
     const proxy = await toxiproxy.getProxy(undo.proxy);
-    if (!proxy || proxy.enabled) return 'already-gone';
-    await toxiproxy.setEnabled(undo.proxy, true);
-    return 'reverted';
+    if (!proxy) return 'already-gone';
+    const marked = undo.marker !== undefined && proxy.toxics.some((t) => t.name === undo.marker);
+    const enable = !proxy.enabled && !othersPartition(proxy, undo.marker);
+    if (enable) await toxiproxy.setEnabled(undo.proxy, true);
+    if (marked && undo.marker) await toxiproxy.removeToxic(undo.proxy, undo.marker);
+    return enable || marked ? 'reverted' : 'already-gone';
   },
   async isReverted(undo, context) {
     const proxy = await context.toxiproxy(undo.url).getProxy(undo.proxy);
-    return !proxy || proxy.enabled;
+    if (!proxy) return true;
+    const marked = undo.marker !== undefined && proxy.toxics.some((t) => t.name === undo.marker);
+    return !marked && (proxy.enabled || othersPartition(proxy, undo.marker));
   },
   outOfReach: () => undefined,
 };

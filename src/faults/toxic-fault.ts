@@ -1,7 +1,7 @@
 // toxiproxy: one Toxiproxy toxic (latency, bandwidth, slow_close, timeout, reset_peer, slicer,
 // limit_data) on a proxy, named with the run id so an orphan can be traced to its run.
 import type { FaultDriver } from './fault-driver.ts';
-import { markedName } from './fault-marks.ts';
+import { markName } from './fault-marks.ts';
 import { type ProxyPlan, prepareProxy, proxyBlastRadius, proxyPlanRow, selectProxy } from './proxy-target.ts';
 import type { UndoHandler } from './undo-record.ts';
 
@@ -20,7 +20,7 @@ export const toxicDriver: FaultDriver<'toxiproxy', ProxyPlan> = {
   blastRadius: proxyBlastRadius,
   async prepare(fault, plan, context) {
     const { spec } = fault;
-    const toxicName = markedName(context.runId, fault.name);
+    const toxicName = markName({ runId: context.runId, deadline: context.deadline, name: fault.name });
     const toxiproxy = context.toxiproxy(spec.url);
     const stream = spec.stream ?? 'downstream';
     return [

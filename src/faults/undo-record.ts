@@ -8,7 +8,8 @@ import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
 export type UndoRecords = {
   toxic: { url: string; proxy: string; toxic: string };
   'proxy-created': { url: string; proxy: string };
-  'proxy-disabled': { url: string; proxy: string };
+  /** marker: the harmless toxic that says whose partition it is (absent in older ledgers). */
+  'proxy-disabled': { url: string; proxy: string; marker?: string };
   /** runId: the run whose mark the node carries; only a node with that mark is uncordoned. */
   'node-cordoned': { node: string; runId?: string; cluster?: ClusterRef };
   'pod-deleted': { namespace: string; pod: string };

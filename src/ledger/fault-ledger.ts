@@ -8,7 +8,6 @@ import {
   readSync,
   writeSync,
 } from 'node:fs';
-import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { LedgerError } from './ledger-error.ts';
 import {
@@ -20,6 +19,7 @@ import {
   type LedgerRead,
   parseLedgerText,
 } from './ledger-lines.ts';
+import { currentProcess } from './process-identity.ts';
 
 export { LedgerError } from './ledger-error.ts';
 export type {
@@ -47,11 +47,14 @@ export { foldOpenEntries, formatLedgerProblem } from './ledger-lines.ts';
 // it injects. A newline appended with O_APPEND can only land after that write completes; at worst
 // it leaves an empty line. The torn line is reported once, when read (file:line); once sealed it
 // is not reported again.
+/** What a run says of an entry; the ledger adds who wrote it and when. */
+export type NewEntry = Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at' | 'started' | 'boot'>;
+
 export type FaultLedger = {
   readonly file: string;
-  open(entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen;
+  open(entry: NewEntry): LedgerOpen;
   /** Opens several entries with one write and one fsync (the pods of a kill). */
-  openAll(entries: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>[]): LedgerOpen[];
+  openAll(entries: NewEntry[]): LedgerOpen[];
   close(entry: string, outcome: LedgerClose['outcome']): void;
   openEntries(): LedgerOpen[];
   lines(): LedgerLine[];
@@ -77,11 +80,11 @@ export function openFaultLedger(file: string, now: () => number = Date.now): Fau
   }
   closeSync(openLedgerFile(file));
   const append = (...lines: LedgerLine[]) => appendLines(file, lines, now);
-  const toOpen = (entry: Omit<LedgerOpen, 'type' | 'pid' | 'host' | 'at'>): LedgerOpen => ({
+  const writer = currentProcess();
+  const toOpen = (entry: NewEntry): LedgerOpen => ({
     type: 'open',
     ...entry,
-    pid: process.pid,
-    host: hostname(),
+    ...writer,
     at: new Date(now()).toISOString(),
   });
   const read = () => {

@@ -13,6 +13,13 @@ export type LedgerOpen = {
   pid: number;
   host: string;
   at: string;
+  /** The writer's start time and boot (a reused pid, a reboot): see process-identity.ts. */
+  started?: string;
+  boot?: string;
+  /** Epoch ms: the run's deadline; a runner finding the entry after it knows the run is gone. */
+  deadline?: number;
+  /** The run registered in a cluster (a Lease): its Lease says whether it is alive. */
+  registered?: boolean;
 };
 export type LedgerClose = { type: 'close'; entry: string; outcome: 'reverted' | 'already-gone'; at: string };
 /** Written before an append when the file did not end with a newline: `line` was torn by a crash. */

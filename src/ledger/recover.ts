@@ -1,118 +1,144 @@
-import { cordonAnnotation } from '../adapters/kubernetes.ts';
+// Recovery: every fault of a run that is gone is reverted, found in the ledgers this runner reads
+// (its local file, and the cluster ledger of dead runs the caller hands in) and by the marks the
+// faults carry. A run is gone when its Lease expired, its deadline passed, or a ledger this runner
+// reads records its process dead (run-liveness.ts); a live run's faults are listed, never touched,
+// unless `force`. Ledger lines it cannot use are returned as problems, for the caller to print.
 import type { Clock } from '../clock.ts';
 import type { RecoveryScope } from '../faults/fault-driver.ts';
-import { faultMarkPrefix, runIdFromMark } from '../faults/fault-marks.ts';
 import { describeUndo, outOfReach } from '../faults/undo-handlers.ts';
 import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
 import type { FaultLedger, LedgerOpen, LedgerProblem } from './fault-ledger.ts';
-import { isProcessAlive } from './process-alive.ts';
+import { createRunJudge, type LeaseLookup } from './recover-evidence.ts';
+import { findMarkedFaults } from './recover-marks.ts';
 import { revertWithRetry } from './revert-with-retry.ts';
 
 export type RecoveredItem = {
+  runId: string;
   undo: UndoRecord;
   description: string;
-  source: 'ledger' | 'mark';
+  source: 'ledger' | 'cluster' | 'mark';
   ok: boolean;
   detail: string;
+  /** Why its run is gone. */
+  why: string;
 };
+export type LiveFault = { runId: string; description: string; source: RecoveredItem['source']; why: string };
+
 export type RecoverResult = {
   items: RecoveredItem[];
-  skippedLive: LedgerOpen[];
-  /** Entries whose target this runner must not touch (another cluster): left open, for a runner that can. */
+  /** Faults of runs that are alive: listed, never touched (unless forced). */
+  live: LiveFault[];
+  /** Entries whose target this runner must not touch (another cluster, another host): left open. */
   leftAlone: { entry: LedgerOpen; description: string; reason: string }[];
   scanErrors: string[];
-  /** Ledger lines that could not be used (file:line, why): never reverted, never retried. Those with
-   *  an `entry` are open entries this Faultline cannot revert (an unknown undo kind). */
+  /** Ledger lines that could not be used (file:line, why): never reverted, never retried. */
   problems: LedgerProblem[];
 };
 
-// Reverts every open ledger entry of a run that is no longer alive, then every orphan found by its
-// marks: toxics named faultline-<runId>-... on the given Toxiproxy servers and nodes annotated with
-// the run that cordoned them. Entries of a live run on this host (another faultline still running)
-// are left to that run. Ledger lines it cannot use are returned as problems, for the caller to print.
-export async function recoverFaults(options: {
+/** An open entry of a ledger other than the local file (a run's Lease), with how to close it. */
+export type ExternalEntry = {
+  open: LedgerOpen;
+  close: (outcome: 'reverted' | 'already-gone') => Promise<void>;
+};
+
+export type RecoverOptions = {
   ledger: FaultLedger;
   context: RevertContext & { clock: Clock };
   /** Where to look for orphans by their marks (see recoveryScopeOf). */
   scope: RecoveryScope;
   timeoutMs: number;
+  /** The runner's own run: never reverted here. */
   currentRunId?: string;
-}): Promise<RecoverResult> {
+  /** Only these runs (the guard's): regarded as gone. */
+  onlyRuns?: ReadonlySet<string>;
+  /** Revert the faults of live runs too (faultline recover --force). */
+  force?: boolean;
+  /** The run's Lease, when a cluster is configured. */
+  lease?: LeaseLookup;
+  /** Open entries of the cluster ledger (dead or live runs' Leases). */
+  external?: readonly ExternalEntry[];
+};
+
+export async function recoverFaults(options: RecoverOptions): Promise<RecoverResult> {
   const { ledger, context } = options;
-  const items: RecoveredItem[] = [];
-  const scanErrors: string[] = [];
   const { open, problems } = ledger.read();
-  const liveRuns = new Set(
-    open.filter((e) => e.runId !== options.currentRunId && isProcessAlive(e)).map((e) => e.runId),
-  );
-  const skippedLive = open.filter((e) => liveRuns.has(e.runId));
+  const judge = createRunJudge({
+    now: context.clock.now(),
+    lease: options.lease,
+    dead: options.onlyRuns,
+    own: options.currentRunId,
+  });
+  const entries: ExternalEntry[] = [
+    ...open.map((entry) => ({
+      open: entry,
+      close: async (outcome: 'reverted' | 'already-gone') => ledger.close(entry.entry, outcome),
+    })),
+    ...(options.external ?? []),
+  ].filter((entry) => !options.onlyRuns || options.onlyRuns.has(entry.open.runId));
+  for (const entry of entries) judge.addEntry(entry.open);
+  const result: RecoverResult = { items: [], live: [], leftAlone: [], scanErrors: [], problems };
   const handled = new Set<string>();
-  const leftAlone: RecoverResult['leftAlone'] = [];
-  for (const entry of open.filter((e) => !liveRuns.has(e.runId))) {
-    const elsewhere = outOfReach(entry.undo, context);
-    if (elsewhere) {
-      leftAlone.push({ entry, description: describeUndo(entry.undo), reason: elsewhere });
+  const mayRevert = async (runId: string) => {
+    const judgement = await judge.judge(runId);
+    return {
+      ...judgement,
+      revert: !judgement.alive || (options.force === true && runId !== options.currentRunId),
+    };
+  };
+
+  for (const entry of entries) {
+    const { runId, undo } = entry.open;
+    const source = options.external?.includes(entry) ? 'cluster' : 'ledger';
+    handled.add(JSON.stringify(undo));
+    const decision = await mayRevert(runId);
+    if (!decision.revert) {
+      result.live.push({ runId, description: describeUndo(undo), source, why: decision.why });
       continue;
     }
-    const report = await revertWithRetry(entry.undo, context, { timeoutMs: options.timeoutMs });
-    if (report.ok) ledger.close(entry.entry, report.outcome);
-    handled.add(JSON.stringify(entry.undo));
-    items.push({
-      undo: entry.undo,
-      description: describeUndo(entry.undo),
-      source: 'ledger',
-      ok: report.ok,
-      detail: report.ok ? report.outcome : report.lastError,
-    });
-  }
-  const orphans: UndoRecord[] = [];
-  for (const url of new Set([
-    ...options.scope.toxiproxyUrls,
-    ...open.flatMap((e) => ('url' in e.undo ? [e.undo.url] : [])),
-  ])) {
-    try {
-      for (const proxy of await context.toxiproxy(url).listProxies()) {
-        for (const toxic of proxy.toxics.filter((t) => t.name.startsWith(faultMarkPrefix))) {
-          const runId = runIdFromMark(toxic.name);
-          if (runId && liveRuns.has(runId)) continue;
-          orphans.push({
-            kind: 'toxic',
-            url: context.toxiproxy(url).url,
-            proxy: proxy.name,
-            toxic: toxic.name,
-          });
-        }
-      }
-    } catch (error) {
-      scanErrors.push(`could not scan ${url} for orphan toxics: ${(error as Error).message}`);
+    const elsewhere = outOfReach(undo, context);
+    if (elsewhere) {
+      result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
+      continue;
     }
-  }
-  if (options.scope.nodeCordons) {
-    try {
-      // Only cordoned nodes, selected by the server: a cluster of thousands answers with a few.
-      for (const node of await context.kubernetes().listNodes(undefined, 'spec.unschedulable=true')) {
-        const runId = node.annotations[cordonAnnotation];
-        if (runId === undefined || liveRuns.has(runId)) continue;
-        orphans.push({
-          kind: 'node-cordoned',
-          node: node.name,
-          runId,
-          cluster: context.kubernetes().cluster,
-        });
-      }
-    } catch (error) {
-      scanErrors.push(`could not scan nodes for orphan cordons: ${(error as Error).message}`);
-    }
-  }
-  for (const undo of orphans.filter((o) => !handled.has(JSON.stringify(o)))) {
     const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
-    items.push({
-      undo,
-      description: describeUndo(undo),
-      source: 'mark',
-      ok: report.ok,
-      detail: report.ok ? report.outcome : report.lastError,
-    });
+    if (report.ok) await entry.close(report.outcome);
+    result.items.push(itemOf(runId, undo, source, report, decision.why));
   }
-  return { items, skippedLive, leftAlone, scanErrors, problems };
+
+  const urls = [
+    ...options.scope.toxiproxyUrls,
+    ...entries.flatMap((e) => ('url' in e.open.undo ? [e.open.undo.url] : [])),
+  ];
+  const marked = await findMarkedFaults(context, urls, options.scope.nodeCordons, judge);
+  result.scanErrors.push(...marked.scanErrors);
+  for (const { runId, undo } of marked.found) {
+    if (handled.has(JSON.stringify(undo))) continue;
+    if (options.onlyRuns && !options.onlyRuns.has(runId)) continue;
+    const decision = await mayRevert(runId);
+    if (!decision.revert) {
+      result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
+      continue;
+    }
+    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
+    result.items.push(itemOf(runId, undo, 'mark', report, decision.why));
+  }
+  return result;
+}
+
+function itemOf(
+  runId: string,
+  undo: UndoRecord,
+  source: RecoveredItem['source'],
+  report: Awaited<ReturnType<typeof revertWithRetry>>,
+  why: string,
+): RecoveredItem {
+  return {
+    runId,
+    undo,
+    description: describeUndo(undo),
+    source,
+    ok: report.ok,
+    detail: report.ok ? report.outcome : report.lastError,
+    why,
+  };
 }

@@ -1,0 +1,53 @@
+// Who opened a ledger entry, precisely enough to tell later whether that process still runs: the
+// host, the pid, the pid's start time (a pid is reused after its process ends) and the boot (pids
+// start over after a reboot). Read from /proc on Linux; elsewhere only the pid and the host.
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+export type ProcessIdentity = { pid: number; host: string; started?: string; boot?: string };
+
+export type ProcessState = 'alive' | 'gone' | 'elsewhere';
+
+function readOr(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'latin1');
+  } catch {
+    return undefined;
+  }
+}
+
+// Field 22 of /proc/<pid>/stat: the start time in clock ticks since boot. The command name (field 2)
+// may hold spaces and parentheses, so fields are counted after its closing parenthesis.
+function startTimeOf(pid: number): string | undefined {
+  const stat = readOr(`/proc/${pid}/stat`);
+  if (stat === undefined) return undefined;
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+const bootId = (): string | undefined => readOr('/proc/sys/kernel/random/boot_id')?.trim();
+
+export function currentProcess(): ProcessIdentity {
+  const started = startTimeOf(process.pid);
+  const boot = bootId();
+  return { pid: process.pid, host: hostname(), ...(started ? { started } : {}), ...(boot ? { boot } : {}) };
+}
+
+// Whether the process that wrote an entry still runs: only knowable on its own host.
+export function processStateOf(writer: ProcessIdentity): ProcessState {
+  if (writer.host !== hostname()) return 'elsewhere';
+  if (writer.boot !== undefined && bootId() !== undefined && writer.boot !== bootId()) return 'gone';
+  // This very process: the entry is of a run of its that has ended (a daemon runs many runs one after
+  // another; the run now going is never judged here, see recover-evidence.ts).
+  if (writer.pid === process.pid) return 'gone';
+  try {
+    process.kill(writer.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return 'gone';
+  }
+  // The pid runs; it is the same process only if it started when the entry's writer did.
+  if (writer.started !== undefined) {
+    const started = startTimeOf(writer.pid);
+    if (started !== undefined && started !== writer.started) return 'gone';
+  }
+  return 'alive';
+}
