@@ -20,7 +20,7 @@ node_bin=$ROOT/node_modules/node/bin/node
 node_version=$("$node_bin" --version)
 npm_version=$(npm --version)
 busybox=$(command -v busybox)
-file "$busybox" | grep -q 'statically linked' || { echo "node-base-image: $busybox is not static (apt-get install busybox-static)" >&2; exit 1; }
+! ldd "$busybox" >/dev/null 2>&1 || { echo "node-base-image: $busybox is not static (apt-get install busybox-static)" >&2; exit 1; }
 ca_bundle=/etc/ssl/certs/ca-certificates.crt
 mapfile -t libs < <(ldd "$node_bin" | grep -o '/[^ ]*')
 
@@ -72,4 +72,7 @@ buildah config \
   --cmd node "$ctr"
 buildah commit --quiet --rm "$ctr" "$image" >/dev/null
 trap - EXIT
+# Bases of older content are of no more use.
+buildah images --format '{{.Name}}:{{.Tag}}' localhost/faultline-node-base | grep -vx "$image" |
+  while read -r old; do buildah rmi "$old" >/dev/null 2>&1 || true; done
 echo "$image"

@@ -6,9 +6,11 @@
 //     target resolved inside the image (/var/run is a link to /run in Debian-based images);
 //   - /proc and /dev; the host's network (as a pod would have its own, the servers here are on 127.0.0.1);
 //   - the image's entrypoint, working directory, user and environment from its config, the pod's
-//     args and env on top, and no_new_privs (allowPrivilegeEscalation: false).
+//     args and env on top, HOME as runc sets it, and no_new_privs (allowPrivilegeEscalation: false).
 // What it does not do: cgroups, a pid or network namespace, seccomp, image pulls.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { type ProcessResult, runProcess } from './run-process.ts';
 
 export const buildah = (args: string[], timeoutMs = 600_000): Promise<ProcessResult> =>
@@ -61,12 +63,21 @@ export type PodContainer = {
   command?: string[];
 };
 
+function homeOf(rootfs: string, uid: string): string {
+  const passwd = existsSync(join(rootfs, 'etc/passwd'))
+    ? readFileSync(join(rootfs, 'etc/passwd'), 'utf8')
+    : '';
+  const entry = passwd.split('\n').find((line) => line.split(':')[2] === uid || line.split(':')[0] === uid);
+  return entry?.split(':')[5] || '/';
+}
+
 const quote = (value: string) => `'${value.replaceAll("'", "'\\''")}'`;
 
 export function startContainer(image: OpenedImage, pod: PodContainer): ChildProcess {
   const root = quote(image.rootfs);
   const [uid = '0', gid = uid] = (image.config.User || '0').split(':');
   const env = Object.entries({
+    HOME: homeOf(image.rootfs, uid), // as runc sets it: the user's home in the image's /etc/passwd, or /
     ...Object.fromEntries((image.config.Env ?? []).map((line) => line.split(/=(.*)/s).slice(0, 2))),
     ...pod.env,
   }).map(([key, value]) => quote(`${key}=${value}`));

@@ -14,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { parse } from 'yaml';
 import { packFaultline, supportedNodes } from '../helpers/packed-package.ts';
@@ -191,7 +191,7 @@ for (const node of nodes) {
       const ran = await npx('run', 'experiments/slow-catalog.yaml');
       t.is(ran.exitCode, 0, ran.stderr + ran.stdout);
       const journalFile = /journal: (\S+)/.exec(ran.stdout)?.[1] ?? '';
-      const journal = JSON.parse(readFileSync(join(project, journalFile), 'utf8')) as {
+      const journal = JSON.parse(readFileSync(resolve(project, journalFile), 'utf8')) as {
         verdict: string;
         events: { type: string }[];
         faults: { actions: { revert?: string }[] }[];
