@@ -39,7 +39,8 @@ if node22=$(bash scripts/node22.sh); then
 else
   printf 'TAP version 13\nnot ok - Node 22 (scripts/node22.sh failed)\n1..1\n' | tee "$RESULTS/unit-node22.tap"; status=1
 fi
-npx ava --tap --concurrency 1 'test/integration/**/*.test.ts' 2>&1 | tee "$RESULTS/integration.tap" || status=1
+# 5m: building the container image alone takes one to two minutes, longer on a busy machine.
+npx ava --tap --timeout 5m --concurrency 1 'test/integration/**/*.test.ts' 2>&1 | tee "$RESULTS/integration.tap" || status=1
 counts=$(bash scripts/tap-counts.sh "$RESULTS"/*.tap)
 echo "$counts"
 case $counts in "0 passed, "*) status=1 ;; *", 0 failed") ;; *) status=1 ;; esac

@@ -73,6 +73,7 @@ buildah config \
 buildah commit --quiet --rm "$ctr" "$image" >/dev/null
 trap - EXIT
 # Bases of older content are of no more use.
-buildah images --format '{{.Name}}:{{.Tag}}' localhost/faultline-node-base | grep -vx "$image" |
-  while read -r old; do buildah rmi "$old" >/dev/null 2>&1 || true; done
+for old in $(buildah images --format '{{.Name}}:{{.Tag}}' | grep '^localhost/faultline-node-base:' | grep -vx "$image"); do
+  buildah rmi "$old" >/dev/null 2>&1 || true
+done
 echo "$image"
