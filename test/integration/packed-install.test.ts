@@ -109,6 +109,10 @@ async function step(
   return result;
 }
 
+// What the README says: npm install -D faultline (here the packed tarball; it has no dependencies).
+const installFaultline = (t: ExecutionContext, project: string, env: NodeJS.ProcessEnv) =>
+  step(t, project, env, 'npm', ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', tarball]);
+
 async function assertCatalogClean(t: ExecutionContext) {
   const proxies = (await (await fetch(`${sandbox.TOXIPROXY_URL}/proxies`)).json()) as Record<
     string,
@@ -150,14 +154,7 @@ for (const node of nodes) {
     async (t) => {
       const project = userProject(`user-${node.name.replace(' ', '')}`);
       const env = userEnv(node.binary);
-      const installed = await step(t, project, env, 'npm', [
-        'install',
-        '-D',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        tarball,
-      ]);
+      const installed = await installFaultline(t, project, env);
       t.is(installed.exitCode, 0, installed.stderr);
       t.deepEqual(
         readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.')),
@@ -244,14 +241,7 @@ test.serial(
     // The user's repository as checked out: package.json and package-lock.json naming faultline.
     const repository = userProject('user-ci');
     const env = userEnv(node.binary, { GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') });
-    const added = await step(t, repository, env, 'npm', [
-      'install',
-      '-D',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      tarball,
-    ]);
+    const added = await installFaultline(t, repository, env);
     t.is(added.exitCode, 0, added.stderr);
     rmSync(join(repository, 'node_modules'), { recursive: true });
 
