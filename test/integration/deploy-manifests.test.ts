@@ -2,58 +2,26 @@
 // Needs: the Kubernetes API server, with the `shop` namespace and its checkout Deployment.
 // Each test works in a namespace of its own instead of `faultline` (and suffixes the names of
 // cluster-wide objects), so that nothing here touches a real install, and deletes it all after.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { parse, parseAllDocuments, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { configMapFile, renderConfigMap } from '../../deploy/render-configmap.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
+import {
+  type KubeObject,
+  manifests,
+  rbacKinds,
+  relocate,
+  writeManifest,
+} from '../helpers/deploy-manifests.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
 import { runProcess } from '../helpers/run-process.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
 const sandbox = loadSandboxEnv();
 const dir = mkdtempSync(join(tmpdir(), 'faultline-deploy-'));
-const deployDir = join(projectRoot, 'deploy');
-
-type KubeObject = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string };
-  roleRef?: { kind: string; name: string };
-  subjects?: { kind: string; name: string; namespace?: string }[];
-  [field: string]: unknown;
-};
-
-const manifests = (): KubeObject[] =>
-  readdirSync(deployDir)
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .flatMap((name) => parseAllDocuments(readFileSync(join(deployDir, name), 'utf8')).map((d) => d.toJS()));
-
-const rbacKinds = new Set(['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
-
-// The manifests as they are, but in `namespace` instead of faultline, with RBAC names suffixed.
-function relocate(objects: KubeObject[], namespace: string, suffix: string): KubeObject[] {
-  return objects.map((original) => {
-    const object = structuredClone(original);
-    if (object.kind === 'Namespace') object.metadata.name = namespace;
-    if (object.metadata.namespace === 'faultline') object.metadata.namespace = namespace;
-    if (rbacKinds.has(object.kind)) object.metadata.name += suffix;
-    if (object.roleRef) object.roleRef.name += suffix;
-    for (const subject of object.subjects ?? [])
-      if (subject.namespace === 'faultline') subject.namespace = namespace;
-    return object;
-  });
-}
-
-function writeManifest(name: string, objects: KubeObject[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, objects.map((object) => stringify(object)).join('---\n'));
-  return file;
-}
-
 const kubectl = (...args: string[]) =>
   runProcess('kubectl', args, { env: { ...process.env, ...sandbox }, timeoutMs: 60_000 });
 
@@ -109,7 +77,7 @@ test.serial('kubectl apply --dry-run=server accepts every manifest and creates n
   t.is((await kubectl('create', 'namespace', namespace)).exitCode, 0);
   t.teardown(() => kubectl('delete', 'namespace', namespace, '--wait=false'));
   const objects = relocate(manifests(), namespace, `-dry-${process.pid}`);
-  const file = writeManifest('dry-run.yaml', objects);
+  const file = writeManifest(join(dir, 'dry-run.yaml'), objects);
   const applied = await kubectl('apply', '--dry-run=server', '-f', file);
   t.is(applied.exitCode, 0, applied.stderr);
   const lines = applied.stdout.trim().split('\n');
@@ -156,7 +124,7 @@ test.serial('the ServiceAccount can do what the shipped experiments need, and no
   const objects = relocate(manifests(), namespace, `-rbac-${process.pid}`).filter(
     (object) => object.kind === 'ServiceAccount' || rbacKinds.has(object.kind),
   );
-  const file = writeManifest('rbac.yaml', objects);
+  const file = writeManifest(join(dir, 'rbac.yaml'), objects);
   t.teardown(async () => {
     await kubectl('delete', '-f', file, '--ignore-not-found', '--wait=false');
     await kubectl('delete', 'namespace', namespace, '--wait=false');

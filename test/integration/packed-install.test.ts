@@ -1,0 +1,273 @@
+// The package as a user gets it: `npm pack` of this repository, installed into an empty project that
+// has none of the repository's files, then `npx faultline …` there, on Node 22 and on Node 24; and
+// the README's GitHub Actions job run as written in such a user repository (`npm ci`, then npx).
+// Needs: Toxiproxy (the sandbox's proxy `catalog`) and the sample shop's resilient storefront; the
+// npm registry only the first time (scripts/node22.sh caches Node 22; the tarball has no dependencies).
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { parse } from 'yaml';
+import { packFaultline, supportedNodes } from '../helpers/packed-package.ts';
+import { runProcess } from '../helpers/run-process.ts';
+import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
+
+const sandbox = loadSandboxEnv();
+const dir = mkdtempSync(join(tmpdir(), 'faultline-packed-'));
+const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string };
+const nodes = supportedNodes();
+let tarball = '';
+
+test.before(async () => {
+  const started = performance.now();
+  tarball = await packFaultline(dir);
+  console.log(`npm pack (with the build): ${Math.round(performance.now() - started)} ms`);
+});
+
+// A user's environment: the given Node first on PATH, nothing of this repository's (no
+// node_modules/.bin, no npm_* variables of the `npm test` that runs this file).
+function userEnv(nodeBinary: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.startsWith('npm_') && key !== 'INIT_CWD') env[key] = value;
+  }
+  const path = sandbox.PATH.split(delimiter).filter((entry) => !entry.includes('node_modules'));
+  return {
+    ...env,
+    PATH: [dirname(nodeBinary), ...path].join(delimiter),
+    TOXIPROXY_URL: sandbox.TOXIPROXY_URL,
+    STOREFRONT_URL: sandbox.STOREFRONT_URL,
+    PROMETHEUS_URL: sandbox.PROMETHEUS_URL,
+    FAULTLINE_LEDGER: join(dir, `ledger-${Math.random().toString(36).slice(2)}.jsonl`),
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+// An empty project with the shipped experiments (timings shortened) and nothing else.
+function userProject(name: string): string {
+  const project = join(dir, name);
+  mkdirSync(join(project, 'experiments'), { recursive: true });
+  writeFileSync(
+    join(project, 'package.json'),
+    `${JSON.stringify({ name, version: '1.0.0', private: true })}\n`,
+  );
+  for (const file of ['gameday.yaml', 'checkout-pod-kill.yaml', 'storefront-survives-slow-catalog.yaml'])
+    cpSync(join(projectRoot, 'experiments', file), join(project, 'experiments', file));
+  const partition = readFileSync(join(projectRoot, 'experiments/catalog-partition.yaml'), 'utf8')
+    .replace('duration: 60s', 'duration: 5s')
+    .replace('start: 10s', 'start: 1s')
+    .replace('duration: 30s', 'duration: 3s')
+    .replace('recovery: 10s', 'recovery: 1s');
+  writeFileSync(join(project, 'experiments/catalog-partition.yaml'), partition);
+  writeFileSync(join(project, 'experiments/slow-catalog.yaml'), slowCatalog);
+  return project;
+}
+
+// The latency experiment of test/integration/run-toxiproxy.test.ts: the resilient storefront holds.
+const slowCatalog = `apiVersion: faultline.dev/v1alpha1
+kind: Experiment
+metadata: { name: slow-catalog }
+spec:
+  duration: 4s
+  hypothesis:
+    probes:
+      - name: page-latency
+        http: { url: "\${STOREFRONT_URL}/", timeout: 2s }
+        expect: { status: 200, latencyMs: { below: 500 } }
+      - name: page-error-ratio
+        http: { url: "\${STOREFRONT_URL}/", timeout: 2s, burst: { requests: 10, concurrency: 5 } }
+        expect: { errorRatio: { atMost: 0.01 } }
+    during: { every: 1s, failAfter: 2 }
+  faults:
+    - name: slow-catalog
+      toxiproxy: { url: "\${TOXIPROXY_URL}", proxy: catalog, toxic: latency, attributes: { latency: 800 }, stream: downstream }
+      start: 1s
+`;
+
+async function step(
+  t: ExecutionContext,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  command: string,
+  args: string[],
+) {
+  const started = performance.now();
+  const result = await runProcess(command, args, { cwd, env, timeoutMs: 180_000 });
+  t.log(
+    `${command} ${args.join(' ')}: exit ${result.exitCode} in ${Math.round(performance.now() - started)} ms`,
+  );
+  return result;
+}
+
+// What the README says: npm install -D faultline (here the packed tarball; it has no dependencies).
+const installFaultline = (t: ExecutionContext, project: string, env: NodeJS.ProcessEnv) =>
+  step(t, project, env, 'npm', ['install', '-D', '--prefer-offline', '--no-audit', '--no-fund', tarball]);
+
+async function assertCatalogClean(t: ExecutionContext) {
+  const proxies = (await (await fetch(`${sandbox.TOXIPROXY_URL}/proxies`)).json()) as Record<
+    string,
+    { enabled: boolean; toxics: unknown[] }
+  >;
+  t.deepEqual(proxies.catalog?.toxics, [], 'no toxic left on catalog');
+  t.true(proxies.catalog?.enabled, 'catalog is enabled');
+}
+
+test.serial(
+  'the tarball: the bundled CLI and the schemas; no TypeScript source, no dependencies',
+  async (t) => {
+    const listed = await runProcess('tar', ['tzf', tarball]);
+    const files = listed.stdout.trim().split('\n');
+    for (const file of ['dist/faultline.js', 'schema/experiment.schema.json', 'schema/schedule.schema.json'])
+      t.true(files.includes(`package/${file}`), file);
+    t.deepEqual(
+      files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
+      [],
+      'Node does not strip types under node_modules',
+    );
+    t.deepEqual(files.filter((file) => !/^package\/(dist|schema)\//.test(file)).sort(), [
+      'package/README.md',
+      'package/package.json',
+    ]);
+    const manifest = JSON.parse(
+      (await runProcess('tar', ['xzOf', tarball, 'package/package.json'])).stdout,
+    ) as Record<string, unknown>;
+    t.is(manifest.dependencies, undefined, 'every dependency is bundled into dist/faultline.js');
+    t.is(manifest.private, undefined);
+    t.deepEqual(manifest.bin, { faultline: 'dist/faultline.js' });
+  },
+);
+
+for (const node of nodes) {
+  test.serial(
+    `${node.name}: npm install -D faultline, then npx faultline --version, validate, plan, run, report, schedule --next 3`,
+    async (t) => {
+      const project = userProject(`user-${node.name.replace(' ', '')}`);
+      const env = userEnv(node.binary);
+      const installed = await installFaultline(t, project, env);
+      t.is(installed.exitCode, 0, installed.stderr);
+      t.deepEqual(
+        readdirSync(join(project, 'node_modules')).filter((name) => !name.startsWith('.')),
+        ['faultline'],
+        'the package alone',
+      );
+      const nodeVersion = await step(t, project, env, 'npm', ['exec', '-c', 'node --version']);
+      t.is(
+        nodeVersion.stdout.trim(),
+        (await runProcess(node.binary, ['--version'])).stdout.trim(),
+        'npx runs this Node',
+      );
+
+      const npx = (...args: string[]) => step(t, project, env, 'npx', ['--no-install', 'faultline', ...args]);
+      const version = await npx('--version');
+      t.is(version.exitCode, 0, version.stderr);
+      t.is(version.stdout.trim(), pkg.version);
+
+      const validated = await npx(
+        'validate',
+        ...readdirSync(join(project, 'experiments')).map((f) => `experiments/${f}`),
+      );
+      t.is(validated.exitCode, 0, validated.stderr);
+      t.regex(validated.stdout, /^ok experiments\/slow-catalog\.yaml/m);
+      t.regex(validated.stdout, /^ok experiments\/gameday\.yaml/m);
+
+      const planned = await npx('plan', 'experiments/slow-catalog.yaml');
+      t.is(planned.exitCode, 0, planned.stderr);
+      t.regex(planned.stdout, /catalog/);
+
+      const ran = await npx('run', 'experiments/slow-catalog.yaml');
+      t.is(ran.exitCode, 0, ran.stderr + ran.stdout);
+      const journalFile = /journal: (\S+)/.exec(ran.stdout)?.[1] ?? '';
+      const journal = JSON.parse(readFileSync(resolve(project, journalFile), 'utf8')) as {
+        verdict: string;
+        events: { type: string }[];
+        faults: { actions: { revert?: string }[] }[];
+      };
+      t.is(journal.verdict, 'held');
+      t.true(
+        journal.events.some((event) => event.type === 'injected'),
+        'the latency toxic was injected',
+      );
+      t.true(journal.faults.every((fault) => fault.actions.every((action) => action.revert === 'reverted')));
+      await assertCatalogClean(t);
+
+      const report = await npx('report', journalFile, '--format', 'md');
+      t.is(report.exitCode, 0, report.stderr);
+      t.regex(report.stdout, /slow-catalog/);
+      t.regex(report.stdout, /held/);
+
+      const next = await npx('schedule', 'experiments/gameday.yaml', '--next', '3');
+      t.is(next.exitCode, 0, next.stderr);
+      t.is(next.stdout.trim().split('\n').length, 3, next.stdout);
+
+      const schema = await step(t, project, env, 'node', [
+        '--input-type=module',
+        '-e',
+        "console.log(import.meta.resolve('faultline/schema/experiment.schema.json'))",
+      ]);
+      t.true(existsSync(new URL(schema.stdout.trim())), `the schema export resolves: ${schema.stdout}`);
+    },
+  );
+}
+
+type Workflow = {
+  jobs: Record<
+    string,
+    { steps: { uses?: string; with?: Record<string, unknown>; run?: string; env?: Record<string, string> }[] }
+  >;
+};
+
+test.serial(
+  "the README's GitHub Actions job, as written, in a user repository: npm ci, then npx faultline",
+  async (t) => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const block = /## In CI\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (!block) return t.fail('no yaml block under "## In CI" in the README');
+    const steps = Object.values((parse(block) as Workflow).jobs)[0]?.steps ?? [];
+    const setupNode = steps.find((s) => s.uses?.startsWith('actions/setup-node'));
+    const node = nodes.find((n) => n.name === `Node ${setupNode?.with?.['node-version']}`);
+    if (!node) return t.fail(`the job's node-version is not one this test has: ${JSON.stringify(setupNode)}`);
+
+    // The user's repository as checked out: package.json and package-lock.json naming faultline.
+    const repository = userProject('user-ci');
+    const env = userEnv(node.binary, { GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') });
+    const added = await installFaultline(t, repository, env);
+    t.is(added.exitCode, 0, added.stderr);
+    rmSync(join(repository, 'node_modules'), { recursive: true });
+
+    const vars: Record<string, string> = {
+      STOREFRONT_URL: sandbox.STOREFRONT_URL,
+      TOXIPROXY_URL: sandbox.TOXIPROXY_URL,
+    };
+    const runs = steps.filter((s) => s.run);
+    t.true(
+      runs.some((s) => s.run === 'npm ci'),
+      'the job installs with npm ci',
+    );
+    for (const { run, env: stepEnv = {} } of runs) {
+      const resolved = Object.fromEntries(
+        Object.entries(stepEnv).map(([key, value]) => [
+          key,
+          value.replace(/\$\{\{ vars\.(\w+) \}\}/g, (_, name: string) => vars[name] ?? ''),
+        ]),
+      );
+      const result = await step(t, repository, { ...env, ...resolved }, 'bash', ['-e', '-c', run ?? '']);
+      t.is(result.exitCode, 0, `${run}\n${result.stderr}\n${result.stdout}`);
+    }
+    t.regex(
+      readFileSync(join(repository, 'faultline-junit.xml'), 'utf8'),
+      /<testsuite[^>]*name="catalog-partition"/,
+    );
+    t.regex(readFileSync(join(dir, 'step-summary.md'), 'utf8'), /catalog-partition/);
+    await assertCatalogClean(t);
+  },
+);
