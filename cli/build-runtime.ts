@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { createKubernetesAdapter, type KubernetesAdapter } from '../src/adapters/kubernetes.ts';
+import { createLeaseStore, type LeaseStore } from '../src/adapters/kubernetes-leases.ts';
 import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../src/adapters/toxiproxy.ts';
 import { systemClock } from '../src/clock.ts';
 import { defaultLedgerFile, openFaultLedger } from '../src/ledger/fault-ledger.ts';
@@ -16,6 +18,7 @@ type Caller = { userAgent: string };
 export function buildRuntime(options: ConnectionOptions & Caller & { seed: number }): Runtime {
   const toxiproxies = new Map<string, ToxiproxyAdapter>();
   let kubernetes: KubernetesAdapter | undefined;
+  let leases: LeaseStore | undefined;
   return {
     clock: systemClock,
     random: createSeededRandom(options.seed),
@@ -30,6 +33,15 @@ export function buildRuntime(options: ConnectionOptions & Caller & { seed: numbe
       return adapter;
     },
     sampleProbe: takeSample,
+    leases: () => {
+      leases ??= createLeaseStore({
+        namespace: runnersNamespace(),
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        userAgent: options.userAgent,
+      });
+      return leases;
+    },
     kubernetes: () => {
       kubernetes ??= createKubernetesAdapter({
         kubeconfig: options.kubeconfig,
@@ -39,4 +51,15 @@ export function buildRuntime(options: ConnectionOptions & Caller & { seed: numbe
       return kubernetes;
     },
   };
+}
+
+const serviceAccountNamespace = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
+
+// Where the runs' Leases and the halt marker live: FAULTLINE_NAMESPACE, else the pod's own namespace
+// in a cluster, else `faultline`.
+export function runnersNamespace(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FAULTLINE_NAMESPACE) return env.FAULTLINE_NAMESPACE;
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(serviceAccountNamespace))
+    return readFileSync(serviceAccountNamespace, 'utf8').trim();
+  return 'faultline';
 }

@@ -1,4 +1,5 @@
 import type { KubernetesAdapter } from './adapters/kubernetes.ts';
+import type { LeaseStore } from './adapters/kubernetes-leases.ts';
 import type { ToxiproxyAdapter } from './adapters/toxiproxy.ts';
 import type { Clock } from './clock.ts';
 import type { ProbeSpec } from './experiment/schema.ts';
@@ -16,6 +17,11 @@ export type Runtime = {
   toxiproxy: (url: string) => ToxiproxyAdapter;
   /** Created on first use, so experiments without Kubernetes need no kubeconfig. */
   kubernetes: () => KubernetesAdapter;
+  /**
+   * The runners' Leases in the cluster (the runs', the halt marker), created on first use; runs with
+   * Kubernetes faults register there. Absent where no cluster can be configured (unit tests).
+   */
+  leases?: () => LeaseStore;
   /** Takes one sample of a probe (takeSample, in the real runtime). */
   sampleProbe: (probe: ProbeSpec, context: ProbeContext) => Promise<Sample>;
 };

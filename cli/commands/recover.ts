@@ -40,7 +40,11 @@ export function createRecoverCommand(): Command {
       const result = await recoverFaults({
         ledger: runtime.ledger,
         context: { ...runtime, clock: systemClock },
-        scope: { toxiproxyUrls: urls, nodeCordons: flags.nodes && hasKubeconfig(flags.kubeconfig) },
+        scope: {
+          toxiproxyUrls: urls,
+          nodeCordons: flags.nodes && hasKubeconfig(flags.kubeconfig),
+          cluster: hasKubeconfig(flags.kubeconfig),
+        },
         timeoutMs: parseDuration(flags.timeout),
       });
       for (const item of result.items) {

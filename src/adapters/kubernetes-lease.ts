@@ -14,6 +14,8 @@ import { loadKubeConfig } from './kubernetes.ts';
 import { toAdapterError } from './kubernetes-errors.ts';
 
 export type LeaseRecord = {
+  name?: string;
+  labels?: Record<string, string>;
   holderIdentity: string | undefined;
   leaseDurationSeconds: number | undefined;
   /** Epoch ms, as the holder wrote them (its clock, not ours). */
@@ -24,7 +26,7 @@ export type LeaseRecord = {
   resourceVersion: string;
 };
 
-export type LeaseWrite = Omit<LeaseRecord, 'resourceVersion'>;
+export type LeaseWrite = Omit<LeaseRecord, 'resourceVersion' | 'name'>;
 
 export type LeaseClient = {
   readonly namespace: string;
@@ -91,12 +93,12 @@ export function createLeaseClient(options: {
 
 // The API server reads MicroTime as RFC 3339 with exactly six fractional digits and rejects a
 // plain Date's three with a 400; the client's V1MicroTime writes six.
-function toBody(name: string, lease: LeaseWrite, resourceVersion?: string): V1Lease {
+export function toBody(name: string, lease: LeaseWrite, resourceVersion?: string): V1Lease {
   const time = (ms: number | undefined) => (ms === undefined ? undefined : new V1MicroTime(ms));
   return {
     apiVersion: 'coordination.k8s.io/v1',
     kind: 'Lease',
-    metadata: { name, annotations: lease.annotations, resourceVersion },
+    metadata: { name, labels: lease.labels, annotations: lease.annotations, resourceVersion },
     spec: {
       holderIdentity: lease.holderIdentity,
       leaseDurationSeconds: lease.leaseDurationSeconds,
@@ -115,8 +117,10 @@ function parseTime(value: unknown): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function toRecord(lease: V1Lease): LeaseRecord {
+export function toRecord(lease: V1Lease): LeaseRecord {
   return {
+    name: lease.metadata?.name,
+    labels: lease.metadata?.labels ?? {},
     holderIdentity: lease.spec?.holderIdentity || undefined,
     leaseDurationSeconds: lease.spec?.leaseDurationSeconds,
     acquireTime: parseTime(lease.spec?.acquireTime),

@@ -1,10 +1,14 @@
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 import type { FaultAction } from '../faults/fault-driver.ts';
-import type { FaultLedger } from '../ledger/fault-ledger.ts';
+import type { FaultLedger, LedgerOpen } from '../ledger/fault-ledger.ts';
 import type { JournalAction, JournalFault } from './journal.ts';
 
 export type InjectTarget = {
   ledger: FaultLedger;
+  /** Written into every entry: the run's deadline, and whether it registered in a cluster. */
+  entryFacts: { deadline: number; registered?: boolean };
+  /** Records the entries where else they must be before the inject (the run's Lease). */
+  recordElsewhere: (lines: readonly LedgerOpen[]) => Promise<void>;
   runId: string;
   experiment: string;
   /** The journal's record of the fault: actions are appended to it as their undo is written. */
@@ -35,15 +39,17 @@ export async function injectActions(actions: FaultAction[], target: InjectTarget
         ...(action.owner ? { owner: action.owner } : {}),
       }),
     );
-    target.ledger.openAll(
+    const lines = target.ledger.openAll(
       recorded.map((r) => ({
         entry: r.ledgerEntry,
         runId: target.runId,
         experiment: target.experiment,
         fault: target.fault.name,
         undo: r.undo,
+        ...target.entryFacts,
       })),
     );
+    await target.recordElsewhere(lines);
     target.fault.actions.push(...recorded);
     const errors: unknown[] = [];
     await mapWithLimit(batch, concurrency, async (action, index) => {

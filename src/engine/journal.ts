@@ -115,6 +115,8 @@ export type Journal = {
     /** Reverted and confirmed, but the ledger could not record it: `recover` finds them already gone. */
     unclosed?: { entry: string; error: string }[];
   };
+  /** Where the run announced itself: its Lease (namespace/name) and its claims on proxies. */
+  registry?: { lease?: string; claims: string[] };
   /** Rollbacks that did not succeed: what they were meant to restore may not be restored. */
   failedRollbacks?: { probe: string; outcome: string; detail: string }[];
 };

@@ -9,6 +9,7 @@ import type { JournalFault } from './journal.ts';
 import type { MethodClock } from './method-clock.ts';
 import { selectContextOf } from './phase-plan.ts';
 import { isRevertPending, revertFault } from './revert-fault.ts';
+import { recordOpen } from './run-presence.ts';
 import type { InjectedFault, RunState } from './run-state.ts';
 import { nextRoundAt, type TimelineItem } from './timeline.ts';
 
@@ -94,6 +95,11 @@ async function injectRound(
     if (entry.record.rounds !== undefined) entry.record.rounds = round + 1;
     await injectActions(actions, {
       ledger: state.runtime.ledger,
+      entryFacts: {
+        deadline: state.faultContext.deadline,
+        ...(state.presence?.lease ? { registered: true } : {}),
+      },
+      recordElsewhere: (lines) => recordOpen(state, lines),
       runId: state.request.runId,
       experiment: state.request.experiment.metadata.name,
       fault: entry.record,

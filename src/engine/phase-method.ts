@@ -2,8 +2,9 @@ import type { ActionEffect } from '../faults/fault-driver.ts';
 import type { FollowUps } from './follow-ups.ts';
 import { createFollowUps, describeEffect } from './follow-ups.ts';
 import type { JournalAction } from './journal.ts';
-import { createMethodClock } from './method-clock.ts';
+import { createMethodClock, type MethodClock } from './method-clock.ts';
 import { runFaultTimeline } from './method-faults.ts';
+import { watchForHalt } from './method-halt.ts';
 import { sampleEvery, sampleStepAt } from './method-probes.ts';
 import { abortReason, type RunState } from './run-state.ts';
 import { planTimeline } from './timeline.ts';
@@ -45,7 +46,8 @@ export async function runMethod(state: RunState): Promise<FollowUps> {
       ...spec.hypothesis.probes.map((probe) => sampleEvery(state, probe, 'hypothesis', method, inARow)),
       ...(spec.abortWhen ?? []).map((probe) => sampleEvery(state, probe, 'abort', method, inARow)),
       ...(spec.steps ?? []).map((step) => sampleStepAt(state, step, method)),
-      method.until(journal.settings.durationMs).then(() => method.end()),
+      watchForHalt(state, method),
+      endAt(state, method),
     ]);
   } finally {
     request.signal?.removeEventListener('abort', onAbort);
@@ -54,4 +56,17 @@ export async function runMethod(state: RunState): Promise<FollowUps> {
   journal.methodEndedAt = runtime.clock.now();
   state.emit('phase', state.stop ? `method stopped: ${state.stop.reason}` : 'method finished');
   return followUps;
+}
+
+// The method ends after its duration — or earlier, if the run would otherwise hold its faults past
+// its deadline (a late start): its marks promise any other runner that it never does.
+async function endAt(state: RunState, method: MethodClock): Promise<void> {
+  const { journal } = state;
+  const latest =
+    state.faultContext.deadline - journal.settings.revertTimeoutMs - 10_000 - state.runtime.clock.now();
+  const endMs = Math.min(journal.settings.durationMs, method.elapsed() + latest);
+  if (!(await method.until(endMs))) return;
+  if (endMs < journal.settings.durationMs)
+    method.stop({ verdict: 'aborted', reason: 'the run reached its deadline before the end of its method' });
+  else method.end();
 }

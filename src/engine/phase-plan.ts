@@ -2,7 +2,7 @@ import type { Fault } from '../experiment/experiment.ts';
 import type { SelectContext } from '../faults/fault-driver.ts';
 import { blastRadiusOf, selectFault } from '../faults/fault-drivers.ts';
 import { parseOptInLabel } from '../selection/opt-in-label.ts';
-import { checkSafety } from '../selection/safety.ts';
+import { type BlastRadius, checkSafety } from '../selection/safety.ts';
 import { deriveSeed } from '../selection/seeded-random.ts';
 import type { RunState } from './run-state.ts';
 import { planTimeline, roundsOf } from './timeline.ts';
@@ -22,14 +22,16 @@ export function selectContextOf(state: RunState, round: number): SelectContext {
 
 // Plan: every fault's targets picked as `plan` picks them, repeats counted, and the experiment's
 // safety limits checked on the whole before anything is touched. Returns why the run must not
-// start, or undefined. Selection failures (a server unreachable) are thrown.
-export async function checkBlastRadius(state: RunState): Promise<string | undefined> {
+// start (`refused`), and what it targets. Selection failures (a server unreachable) are thrown.
+export async function checkBlastRadius(
+  state: RunState,
+): Promise<{ refused: string | undefined; radii: BlastRadius[] }> {
   const { request, journal } = state;
   state.phase = 'plan';
   const faults: readonly Fault[] = request.experiment.spec.faults;
   state.emit('phase', `picking the targets of ${faults.length} faults and checking the safety limits`);
   const context = selectContextOf(state, 0);
-  const radii = [];
+  const radii: BlastRadius[] = [];
   const refusals: string[] = [];
   for (const item of planTimeline(faults, journal.settings.durationMs)) {
     const plan = await selectFault(item.fault, context);
@@ -39,7 +41,7 @@ export async function checkBlastRadius(state: RunState): Promise<string | undefi
   const violations = checkSafety(radii, request.experiment.spec.safety);
   for (const violation of violations) state.emit('safety-violation', violation.message);
   for (const refusal of refusals) state.emit('safety-violation', refusal);
-  if (violations.length > 0) return `safety: ${violations.map((violation) => violation.message).join('; ')}`;
-  if (refusals.length > 0) return `refused: ${refusals.join('; ')}`;
-  return undefined;
+  if (violations.length > 0)
+    return { refused: `safety: ${violations.map((violation) => violation.message).join('; ')}`, radii };
+  return { refused: refusals.length > 0 ? `refused: ${refusals.join('; ')}` : undefined, radii };
 }

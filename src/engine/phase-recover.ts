@@ -1,32 +1,59 @@
+import type { LeaseStore } from '../adapters/kubernetes-leases.ts';
 import { recoveryScopeOf } from '../faults/fault-drivers.ts';
-import { formatLedgerProblem } from '../ledger/fault-ledger.ts';
 import { recoverFaults } from '../ledger/recover.ts';
+import { clusterEntries, leaseLookup, removeSpentLeases } from '../registry/live-runs.ts';
 import type { RunState } from './run-state.ts';
 
-// Recover: orphans of earlier runs that died (open ledger entries, marks) are reverted before this
-// run touches anything. Returns false when one could not be reverted: the run must not go on.
+// Recover: the faults of earlier runs that are gone (open ledger entries here and in the cluster,
+// marks on the targets) are reverted before this run touches anything; live runs' are left alone.
+// Returns false when one could not be reverted: the run must not go on.
 export async function recoverOrphans(state: RunState): Promise<boolean> {
   const { runtime, request, journal } = state;
   state.phase = 'recover';
   state.emit('phase', 'recovering faults left by earlier runs');
+  const scope = recoveryScopeOf(request.experiment.spec.faults);
+  const leases = scope.cluster ? runtime.leases?.() : undefined;
+  const fromCluster = leases ? await readClusterLedger(state, leases) : undefined;
   const recovered = await recoverFaults({
     ledger: runtime.ledger,
     context: { toxiproxy: runtime.toxiproxy, kubernetes: runtime.kubernetes, clock: runtime.clock },
-    scope: recoveryScopeOf(request.experiment.spec.faults),
+    scope,
     timeoutMs: journal.settings.revertTimeoutMs,
     currentRunId: request.runId,
+    ...(leases
+      ? {
+          lease: leaseLookup(leases, runtime.clock.now),
+          external: await clusterEntries(leases, runtime.clock.now()),
+        }
+      : {}),
   });
   for (const item of recovered.items) {
     state.emit(
       item.ok ? 'recovered' : 'recover-failed',
-      `${item.description}: ${item.detail} (found by ${item.source})`,
+      `${item.description}: ${item.detail} (found by ${item.source}; run ${item.runId}: ${item.why})`,
     );
   }
+  for (const live of recovered.live)
+    state.emit(
+      'recover-scan-failed',
+      `${live.description} of the live run ${live.runId}: left alone, ${live.why}`,
+    );
   for (const { description, reason } of recovered.leftAlone)
     state.emit('recover-scan-failed', `${description}: left alone, ${reason}`);
   for (const problem of recovered.scanErrors) state.emit('recover-scan-failed', problem);
-  // Lines of the ledger it cannot use (torn, a newer Faultline's undo kind): said, never retried.
   for (const problem of recovered.problems)
-    state.emit('recover-scan-failed', `ledger: ${formatLedgerProblem(problem)}`);
+    state.emit('ledger-problem', `${problem.file}:${problem.line}: ${problem.reason}`);
+  if (leases && fromCluster) await removeSpentLeases(leases, runtime.clock.now());
   return !recovered.items.some((item) => !item.ok);
+}
+
+// An unreachable cluster is said, not fatal here: the run cannot announce itself there either, and
+// stops then with the reason.
+async function readClusterLedger(state: RunState, leases: LeaseStore) {
+  try {
+    return await clusterEntries(leases, state.runtime.clock.now());
+  } catch (error) {
+    state.emit('recover-scan-failed', `could not read the runs' Leases: ${(error as Error).message}`);
+    return undefined;
+  }
 }

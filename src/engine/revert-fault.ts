@@ -1,6 +1,7 @@
 import { describeUndo } from '../faults/undo-handlers.ts';
 import { revertWithRetry } from '../ledger/revert-with-retry.ts';
 import type { JournalAction, JournalFault } from './journal.ts';
+import { recordClose } from './run-presence.ts';
 import type { RunState } from './run-state.ts';
 
 // Reverts every action of one fault still in place, all at once and newest first, each retried
@@ -48,7 +49,7 @@ async function revertAction(fault: JournalFault, action: JournalAction, why: str
     }
     action.revert = report.outcome;
     state.emit('reverted', `${what}: ${report.outcome}`, extra);
-    closeLedgerEntry(state, action, fault.name);
+    await closeLedgerEntry(state, action, fault.name);
   } catch (error) {
     leftBehind(state, action, fault.name, `unexpected: ${(error as Error).message}`);
   }
@@ -64,12 +65,13 @@ function leftBehind(state: RunState, action: JournalAction, fault: string, error
 
 // The fault is confirmed gone; a ledger that cannot record it leaves the entry open, and a later
 // `recover` finds the fault already gone. Worth a warning, never a reason to stop reverting.
-function closeLedgerEntry(state: RunState, action: JournalAction, fault: string) {
+async function closeLedgerEntry(state: RunState, action: JournalAction, fault: string) {
   try {
     state.runtime.ledger.close(
       action.ledgerEntry,
       action.revert === 'already-gone' ? 'already-gone' : 'reverted',
     );
+    await recordClose(state, action.ledgerEntry);
   } catch (error) {
     const message = (error as Error).message;
     state.journal.ledger.unclosed ??= [];

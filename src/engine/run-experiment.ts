@@ -3,14 +3,17 @@
 // steady state after, then the verdict. Failures are recorded in the journal, not thrown; an
 // unexpected error after something was injected still reverts it before it is rethrown.
 import type { Runtime } from '../runtime.ts';
+import type { BlastRadius } from '../selection/safety.ts';
 import type { FollowUps } from './follow-ups.ts';
 import type { Journal } from './journal.ts';
+import { announceOrRefuse } from './phase-announce.ts';
 import { runMethod } from './phase-method.ts';
 import { checkBlastRadius } from './phase-plan.ts';
 import { recoverOrphans } from './phase-recover.ts';
 import { revertEverything } from './phase-revert.ts';
 import { runRollbacks } from './phase-rollbacks.ts';
 import { checkSteadyStateAfter, checkSteadyStateBefore } from './phase-steady-state.ts';
+import { releaseRun } from './run-presence.ts';
 import type { RunOutcome, RunRequest } from './run-request.ts';
 import { abortReason, createRunState, type RunState, type Stop, stopRun } from './run-state.ts';
 
@@ -32,7 +35,10 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
     return finish(state, { verdict: 'error', reason: 'faults left by an earlier run could not be reverted' });
   }
   const refused = await startChecks(state);
-  if (refused) return finish(state, refused);
+  if (refused) {
+    await releaseRun(state, true); // nothing was injected
+    return finish(state, refused);
+  }
   let followUps = noFollowUps;
   let unexpected: unknown;
   try {
@@ -43,24 +49,36 @@ export async function runExperiment(request: RunRequest, runtime: Runtime): Prom
   // Whatever happened in the method — an unexpected error included — what is in place goes.
   const revertFailed = await revertEverything(state, followUps);
   const rollbackFailed = await runRollbacks(state);
-  if (unexpected !== undefined) throw new UnexpectedRunError(unexpected, state.journal);
+  if (unexpected !== undefined) {
+    await releaseRun(state, !revertFailed);
+    throw new UnexpectedRunError(unexpected, state.journal);
+  }
   if (!request.signal?.aborted && state.stop?.verdict !== 'error' && state.stop?.verdict !== 'aborted') {
     const notRestored = await checkSteadyStateAfter(state);
     if (notRestored) stopRun(state, { verdict: 'deviated', reason: notRestored });
   }
   if (request.signal?.aborted) stopRun(state, { verdict: 'aborted', reason: abortReason(request.signal) });
   await followUps.stopObservations();
+  await releaseRun(state, !revertFailed);
   return finish(state, state.stop, { revertFailed, rollbackFailed });
 }
 
-// Plan and steady state before: a reason not to start (nothing injected), or undefined.
+// Plan, announce and steady state before: a reason not to start (nothing injected), or undefined.
 async function startChecks(state: RunState): Promise<Stop | undefined> {
   const { request } = state;
+  let radii: BlastRadius[];
   try {
-    const unsafe = await checkBlastRadius(state);
-    if (unsafe) return { verdict: 'not-started', reason: unsafe };
+    const plan = await checkBlastRadius(state);
+    if (plan.refused) return { verdict: 'not-started', reason: plan.refused };
+    radii = plan.radii;
   } catch (error) {
     return { verdict: 'error', reason: `could not pick the targets: ${(error as Error).message}` };
+  }
+  try {
+    const notNow = await announceOrRefuse(state, radii);
+    if (notNow) return { verdict: 'not-started', reason: notNow };
+  } catch (error) {
+    return { verdict: 'error', reason: `could not announce the run: ${(error as Error).message}` };
   }
   const notMet = await checkSteadyStateBefore(state);
   if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };

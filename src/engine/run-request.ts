@@ -11,6 +11,8 @@ export type RunRequest = {
   seed: number;
   /** How long each revert is retried, and how long the rollbacks may take after the faults. */
   revertTimeoutMs?: number;
+  /** With a live run on the same targets: how long to wait for it to end (default: refuse at once). */
+  waitClearMs?: number;
   /** Aborts the run (Ctrl-C, SIGTERM, SIGHUP): every fault is reverted and the verdict is `aborted`. */
   signal?: AbortSignal;
   onEvent?: (event: JournalEvent, journal: Journal) => void;

@@ -6,6 +6,8 @@ import type { Fault } from '../experiment/experiment.ts';
 import type { ProbeSpec } from '../experiment/schema.ts';
 import type { FaultContext } from '../faults/fault-driver.ts';
 import { probeKindOf } from '../probes/probe-kind.ts';
+import type { RunLease } from '../registry/run-lease.ts';
+import type { ProxyTarget } from '../registry/toxiproxy-claims.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlastRadius } from '../selection/safety.ts';
 import type { EventType, Journal, JournalEvent, JournalFault, JournalSample, ProbeRole } from './journal.ts';
@@ -13,6 +15,15 @@ import type { RunRequest } from './run-request.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 export type Stop = { verdict: Verdict; reason: string };
+
+/** Where the run announced itself: its Lease (with Kubernetes faults) and its claims on proxies. */
+export type Presence = {
+  lease: RunLease | undefined;
+  claim: string;
+  claimed: ProxyTarget[];
+  /** Aborted when the run releases its presence: the renewals stop. */
+  stop: AbortController;
+};
 
 /** A fault the run has begun to inject; `reverting` is set while its revert runs. */
 export type InjectedFault = { fault: Fault; record: JournalFault; reverting?: Promise<void> };
@@ -31,6 +42,8 @@ export type RunState = {
   /** Samples the probes at once and records them; a sample finished after `signal` aborted is dropped. */
   sample(probes: readonly ProbeSpec[], role: ProbeRole, signal?: AbortSignal): Promise<JournalSample[]>;
   faultContext: FaultContext;
+  /** The run's Lease and claims, once announced (run-presence.ts). */
+  presence?: Presence;
 };
 
 export function createRunState(request: RunRequest, runtime: Runtime): RunState {

@@ -75,7 +75,7 @@ export const commandDriver: FaultDriver<'command', CommandPlan> = {
       },
     ];
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: false }),
   describe: ({ spec }) =>
     spec.run
       ? `the program ${spec.run.join(' ')} running`

@@ -64,8 +64,13 @@ export type PlanRow = {
   nested?: boolean;
 };
 
-/** Where recovery looks for orphans of a fault: Toxiproxy servers, cordoned nodes. */
-export type RecoveryScope = { toxiproxyUrls: string[]; nodeCordons: boolean };
+/** Where a fault lives, so recovery knows where to look for orphans of it: Toxiproxy servers, cordoned nodes, a cluster. */
+export type RecoveryScope = {
+  toxiproxyUrls: string[];
+  nodeCordons: boolean;
+  /** The fault acts on a cluster: its run registers there (a Lease) and keeps its ledger there. */
+  cluster: boolean;
+};
 
 /** What became of a target after its inject: how a killed pod's owner recovered, how a drain went. */
 export type ActionEffect = {

@@ -92,5 +92,6 @@ export function recoveryScopeOf(faults: readonly Fault[]): RecoveryScope {
   return {
     toxiproxyUrls: [...new Set(scopes.flatMap((scope) => scope.toxiproxyUrls))],
     nodeCordons: scopes.some((scope) => scope.nodeCordons),
+    cluster: scopes.some((scope) => scope.cluster),
   };
 }

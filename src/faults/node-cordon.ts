@@ -21,7 +21,7 @@ export const nodeCordonDriver: FaultDriver<'nodeCordon', NodePlan> = {
       inject: () => cordonNode(kubernetes, node.name, context.runId),
     }));
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: true }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: true, cluster: true }),
   describe: ({ spec }) => `cordon of ${howMany(spec, 'node')} matching ${spec.selector}`,
   planRows: nodePlanRows,
   dryRun: nodeDryRuns,

@@ -53,7 +53,7 @@ export const nodeDrainDriver: FaultDriver<'nodeDrain', NodePlan> = {
         }),
     }));
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: true }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: true, cluster: true }),
   describe: ({ spec }) => `drain of ${howMany(spec, 'node')} matching ${spec.selector}`,
   planRows: nodePlanRows,
   dryRun: nodeDryRuns,

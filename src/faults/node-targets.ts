@@ -13,6 +13,7 @@ import {
 } from '../selection/select-targets.ts';
 import type { DryRunRequest } from './dry-run.ts';
 import type { DryRunClient, PlanBase, PlanRow, SelectContext } from './fault-driver.ts';
+import { ownersOf } from './owners.ts';
 
 export type NodePlan = PlanBase<'nodeDrain' | 'nodeCordon'> & {
   selector: string;
@@ -57,7 +58,7 @@ export function nodesBlastRadius(plan: NodePlan): BlastRadius {
     podVerb: 'evicts pods',
     namespaces: [...new Set(pods.map((pod) => pod.namespace))].sort(),
     nodes: plan.nodes.map((node) => node.name),
-    workloads: [],
+    workloads: ownersOf(pods),
     proxies: [],
   };
 }

@@ -42,7 +42,7 @@ export const partitionDriver: FaultDriver<'partition', ProxyPlan> = {
       },
     ];
   },
-  recoveryScope: (fault) => ({ toxiproxyUrls: [fault.spec.url], nodeCordons: false }),
+  recoveryScope: (fault) => ({ toxiproxyUrls: [fault.spec.url], nodeCordons: false, cluster: false }),
   describe: ({ spec }) => `partition of proxy ${spec.proxy} (all its connections cut)`,
   planRows: (plan) => [proxyPlanRow(plan, 'disabled')],
   dryRun: () => [],

@@ -5,6 +5,7 @@ import { AdapterError } from '../adapters/adapter-error.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import { type Amount, amountOf, type PodTarget, pickRunningPods } from '../selection/select-targets.ts';
 import type { FaultDriver, PlanBase } from './fault-driver.ts';
+import { ownersOf } from './owners.ts';
 import { howMany } from './phrases.ts';
 import { createOwnerWatches } from './pod-kill-watch.ts';
 import type { UndoHandler } from './undo-record.ts';
@@ -48,7 +49,7 @@ export const podKillDriver: FaultDriver<'podKill', PodKillPlan> = {
     podVerb: 'kills pods',
     namespaces: [plan.namespace],
     nodes: [],
-    workloads: [],
+    workloads: ownersOf(plan.pods),
     proxies: [],
     share: { taken: plan.pods.length, of: plan.running, selector: plan.selector, namespace: plan.namespace },
   }),
@@ -80,7 +81,7 @@ export const podKillDriver: FaultDriver<'podKill', PodKillPlan> = {
       observe: (signal) => watches.observe(pod, signal),
     }));
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: true }),
   describe: ({ spec }) =>
     `pod kill of ${howMany(spec, 'pod')} matching ${spec.selector} in ${spec.namespace}${spec.every ? `, every ${spec.every}` : ''}`,
   planRows: (plan) =>

@@ -59,7 +59,7 @@ export const rolloutRestartDriver: FaultDriver<'rolloutRestart', WorkloadPlan<'r
       },
     ];
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: true }),
   describe: ({ spec }) =>
     `rollout restart of ${describeWorkload(spec)}${spec.wait ? ', until it is complete' : ''}`,
   planRows: (plan) => [

@@ -64,7 +64,7 @@ export const scaleDriver: FaultDriver<'scale', ScalePlan> = {
       },
     ];
   },
-  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false }),
+  recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: true }),
   describe: ({ spec }) =>
     `scale of ${describeWorkload(spec)} ${spec.replicas !== undefined ? `to ${spec.replicas}` : `by ${spec.delta}`} replicas`,
   planRows: (plan) => [

@@ -40,7 +40,7 @@ export const toxicDriver: FaultDriver<'toxiproxy', ProxyPlan> = {
       },
     ];
   },
-  recoveryScope: (fault) => ({ toxiproxyUrls: [fault.spec.url], nodeCordons: false }),
+  recoveryScope: (fault) => ({ toxiproxyUrls: [fault.spec.url], nodeCordons: false, cluster: false }),
   describe({ spec }) {
     const attributes = Object.entries(spec.attributes ?? {}).map(([k, v]) => `${k} ${v}`);
     if (spec.stream) attributes.push(spec.stream);

@@ -130,7 +130,12 @@ test('steady state not met before: nothing injected, nothing in the ledger', asy
   const { journal, verdict } = await run();
   t.is(verdict, 'not-started');
   t.regex(journal.reason ?? '', /steady state not met: page \(unreachable/);
-  t.false(toxiproxy.calls.some((c) => c.startsWith('add')));
+  t.deepEqual(
+    toxiproxy.calls.filter((c) => c.startsWith('add')).map((c) => /\.claim/.test(c)),
+    [true],
+    "only the run's claim on the proxy, no fault",
+  );
+  t.deepEqual(toxiproxy.proxies.get('catalog')?.toxics, [], 'the claim is removed');
   t.deepEqual(ledger.lines(), []);
   t.is(exitCodeFor(verdict, false), ExitCode.notStarted);
 });
@@ -192,7 +197,7 @@ test('a revert that never succeeds: exit 5, and the journal says exactly what is
   t.is(journal.ledger.leftBehind.length, 1);
   t.regex(
     journal.ledger.leftBehind[0]?.description ?? '',
-    /toxic faultline-20260101T000000Z-abcd-slow-catalog on proxy catalog/,
+    /toxic faultline-20260101T000000Z-abcd-d\d+-slow-catalog on proxy catalog/,
   );
   t.is(ledger.openEntries().length, 1, 'the ledger entry stays open for faultline recover');
 });
@@ -203,7 +208,10 @@ test('a fault whose proxy is missing is found before anything is injected: verdi
   const { journal, verdict } = await run({ faults: [latency, missing] });
   t.is(verdict, 'error');
   t.regex(journal.reason ?? '', /could not pick the targets: .*no-such-proxy does not exist/);
-  t.false(toxiproxy.calls.some((c) => c.startsWith('add')));
+  t.false(
+    toxiproxy.calls.some((c) => c.startsWith('add')),
+    'not even a claim: the plan failed first',
+  );
   t.deepEqual(ledger.lines(), []);
   t.is(exitCodeFor(verdict, false), ExitCode.environmentError);
 });

@@ -79,7 +79,7 @@ test('recover finds a cordon by its mark without any ledger, asking the server f
   const result = await recoverFaults({
     ledger,
     context,
-    scope: { toxiproxyUrls: [], nodeCordons: true },
+    scope: { toxiproxyUrls: [], nodeCordons: true, cluster: true },
     timeoutMs: 1_000,
   });
   t.deepEqual(
@@ -112,7 +112,7 @@ test('a cordon recorded in one cluster is never closed by a runner connected to 
   const result = await recoverFaults({
     ledger,
     context: { ...context, kubernetes: () => elsewhere },
-    scope: { toxiproxyUrls: [], nodeCordons: false },
+    scope: { toxiproxyUrls: [], nodeCordons: false, cluster: false },
     timeoutMs: 60_000,
   });
   t.deepEqual(result.items, []);
@@ -126,7 +126,7 @@ test('a cordon recorded in one cluster is never closed by a runner connected to 
   const home = await recoverFaults({
     ledger,
     context,
-    scope: { toxiproxyUrls: [], nodeCordons: false },
+    scope: { toxiproxyUrls: [], nodeCordons: false, cluster: false },
     timeoutMs: 1_000,
   });
   t.deepEqual(

@@ -154,7 +154,7 @@ test('recover reports the lines it cannot use and returns at once, reverting not
   const result = await recoverFaults({
     ledger: openFaultLedger(file),
     context: context as never,
-    scope: { toxiproxyUrls: [], nodeCordons: false },
+    scope: { toxiproxyUrls: [], nodeCordons: false, cluster: false },
     // Were a bad line taken for an entry, its revert would be retried this long.
     timeoutMs: 60_000,
   });

@@ -1,0 +1,120 @@
+// A run's Lease (coordination.k8s.io/v1) in the cluster its faults act on: its announcement to every
+// other runner (who, where, which experiment, until when, what it targets) renewed while it runs,
+// and its ledger — the undo records of the faults it holds, written before each inject — so a
+// standby daemon, a laptop or CI can finish a dead run's reverts.
+import type { LeaseRecord, LeaseWrite } from '../adapters/kubernetes-lease.ts';
+import type { LeasePatch, LeaseStore } from '../adapters/kubernetes-leases.ts';
+import type { LedgerOpen } from '../ledger/ledger-lines.ts';
+import type { Target } from './targets.ts';
+
+export const runLabel = 'faultline.dev/run';
+export const managedByLabel = 'app.kubernetes.io/managed-by';
+const annotation = {
+  host: 'faultline.dev/host',
+  pid: 'faultline.dev/pid',
+  experiment: 'faultline.dev/experiment',
+  deadline: 'faultline.dev/deadline',
+  targets: 'faultline.dev/targets',
+  ledger: 'faultline.dev/ledger',
+} as const;
+
+/** Renewed every third of this; a Lease not renewed for this long is expired: its run is gone. */
+export const runLeaseSeconds = 10;
+
+export const runLeaseName = (runId: string) => `faultline-run-${runId.toLowerCase()}`;
+
+export type RunAnnouncement = {
+  runId: string;
+  host: string;
+  pid: number;
+  experiment: string;
+  deadline: number;
+  targets: Target[];
+};
+
+/** What another runner reads of a run's Lease. */
+export type RunRecord = RunAnnouncement & {
+  leaseName: string;
+  renewTime: number | undefined;
+  durationSeconds: number;
+  ledger: LedgerOpen[];
+};
+
+export function toRunRecord(lease: LeaseRecord): RunRecord | undefined {
+  const runId = lease.labels?.[runLabel];
+  const a = lease.annotations;
+  if (!runId || !lease.name) return undefined;
+  return {
+    runId,
+    leaseName: lease.name,
+    host: a[annotation.host] ?? '?',
+    pid: Number(a[annotation.pid] ?? 0),
+    experiment: a[annotation.experiment] ?? '?',
+    deadline: Date.parse(a[annotation.deadline] ?? '') || 0,
+    targets: parseJson<Target[]>(a[annotation.targets], []),
+    ledger: parseJson<LedgerOpen[]>(a[annotation.ledger], []),
+    renewTime: lease.renewTime,
+    durationSeconds: lease.leaseDurationSeconds ?? runLeaseSeconds,
+  };
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function announcementLease(run: RunAnnouncement, now: number): LeaseWrite {
+  return {
+    holderIdentity: `${run.host}/${run.pid}`,
+    leaseDurationSeconds: runLeaseSeconds,
+    acquireTime: now,
+    renewTime: now,
+    leaseTransitions: 0,
+    labels: { [runLabel]: run.runId, [managedByLabel]: 'faultline' },
+    annotations: {
+      [annotation.host]: run.host,
+      [annotation.pid]: String(run.pid),
+      [annotation.experiment]: run.experiment,
+      [annotation.deadline]: new Date(run.deadline).toISOString(),
+      [annotation.targets]: JSON.stringify(run.targets),
+      [annotation.ledger]: '[]',
+    },
+  };
+}
+
+export const ledgerPatch = (open: readonly LedgerOpen[]): LeasePatch => ({
+  annotations: { [annotation.ledger]: JSON.stringify(open) },
+});
+
+// The run's own handle on its Lease. Ledger writes are queued one after another (each writes the
+// whole list of open entries), so two faults injecting at once never lose each other's record.
+export function createRunLease(store: LeaseStore, run: RunAnnouncement, now: () => number) {
+  const name = runLeaseName(run.runId);
+  const open = new Map<string, LedgerOpen>();
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = queue.then(work, work);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    name,
+    announce: () => store.create(name, announcementLease(run, now())),
+    renew: () => serial(() => store.patch(name, { renewTime: now() })),
+    recordOpen(entries: readonly LedgerOpen[]) {
+      for (const entry of entries) open.set(entry.entry, entry);
+      return serial(() => store.patch(name, ledgerPatch([...open.values()])));
+    },
+    recordClose(entry: string) {
+      open.delete(entry);
+      return serial(() => store.patch(name, ledgerPatch([...open.values()])));
+    },
+    release: () => serial(() => store.delete(name)),
+  };
+}
+
+export type RunLease = ReturnType<typeof createRunLease>;
