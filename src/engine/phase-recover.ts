@@ -42,7 +42,7 @@ export async function recoverOrphans(state: RunState): Promise<boolean> {
     state.emit('recover-scan-failed', `${description}: left alone, ${reason}`);
   for (const problem of recovered.scanErrors) state.emit('recover-scan-failed', problem);
   for (const problem of recovered.problems)
-    state.emit('ledger-problem', `${problem.file}:${problem.line}: ${problem.reason}`);
+    state.emit('ledger-problem', `ledger: ${problem.file}:${problem.line}: ${problem.reason}`);
   if (leases && fromCluster) await removeSpentLeases(leases, runtime.clock.now());
   return !recovered.items.some((item) => !item.ok);
 }

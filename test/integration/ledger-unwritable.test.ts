@@ -44,7 +44,8 @@ async function runWatched(ledger: string, prefix = '') {
   let watching = true;
   const watch = (async () => {
     while (watching) {
-      for (const toxic of await catalogToxics()) seen.add(toxic.name);
+      // A run's claim on the proxy (placed before anything is injected) is not a fault.
+      for (const toxic of await catalogToxics()) if (!toxic.name.endsWith('.claim')) seen.add(toxic.name);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   })();
@@ -83,7 +84,7 @@ test.serial(
         `fault ledger ${ledger}: cannot append the open line of \\S+/slow-catalog/0: only \\d+ of \\d+ bytes were written`,
       ),
     );
-    t.deepEqual(result.toxicsSeen, [], 'no toxic was ever on the catalog proxy');
+    t.deepEqual(result.toxicsSeen, [], 'no fault toxic was ever on the catalog proxy');
     const read = openFaultLedger(ledger).read();
     t.deepEqual(read.open, [], 'no entry is open');
     t.regex(read.problems[0]?.reason ?? '', /torn last line/, 'the part written is a torn line');
