@@ -14,6 +14,7 @@ export type SkipReason =
   | 'not-leader'
   | 'already-claimed'
   | 'lost-lease'
+  | 'halted'
   | 'missed'
   | 'shutting-down'
   | 'coordinator-error';

@@ -16,6 +16,7 @@ import type { Log } from './json-log.ts';
 import type { LeaseElector } from './lease-elector.ts';
 import { nextAllowedFire } from './next-fires.ts';
 import type { RunNotice } from './notify-webhook.ts';
+import { sweepEvery } from './sweep-dead-runs.ts';
 import { compileFireRules, judgeFireTime } from './windows.ts';
 
 export type EntryRun = {
@@ -54,6 +55,11 @@ export type DaemonOptions = {
   claimTtlMs?: number;
   /** Reverts faults earlier runs left behind; called on taking the lead (at start without a Lease). */
   recover?: () => Promise<void>;
+  /** Reverts the faults of runs that are gone (their Leases expired), leader or standby: every `sweepMs`. */
+  sweep?: () => Promise<void>;
+  sweepMs?: number;
+  /** Why nothing may fire now (faultline halt), or undefined. */
+  halted?: () => Promise<string | undefined>;
 };
 
 export type Daemon = {
@@ -87,6 +93,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let lastRevertFailed = false;
   let stopped: Promise<{ revertFailed: boolean }> | undefined;
   let recovering: Promise<void> = Promise.resolve();
+  let sweeping: Promise<void> = Promise.resolve();
 
   // A new leader first puts back whatever a dead one left (its runs start after that).
   const recoverOrphans = () => {
@@ -161,6 +168,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
     if (stopping.signal.aborted) return skip(entry.name, 'shutting-down', slot);
     if (current) return skip(entry.name, 'run-in-progress', slot, `run ${current.runId}`);
     if (elector && !elector.isLeader()) return skip(entry.name, 'lost-lease', slot);
+    const halt = await options.halted?.().catch(() => undefined);
+    if (halt) return skip(entry.name, 'halted', slot, halt);
     const runId = options.newRunId();
     const controller = new AbortController();
     const startedAt = clock.now();
@@ -264,6 +273,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
         updateNextFire(entry.name);
       }
       if (!elector) recoverOrphans();
+      if (options.sweep)
+        sweeping = sweepEvery(options.sweep, options.sweepMs ?? 1_000, clock, stopping.signal, log);
       if (elector) {
         electorDone = elector.run(electorLoop.signal).catch((error: Error) => {
           log('error', 'the Lease loop stopped', { error: error.message });
@@ -302,6 +313,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         }
         clearInterval(watch);
         await recovering;
+        await sweeping;
         electorLoop.abort();
         await electorDone;
         if (elector) {
