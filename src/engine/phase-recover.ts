@@ -1,7 +1,5 @@
-import type { LeaseStore } from '../adapters/kubernetes-leases.ts';
 import { recoveryScopeOf } from '../faults/fault-drivers.ts';
-import { recoverFaults } from '../ledger/recover.ts';
-import { clusterEntries, leaseLookup, removeSpentLeases } from '../registry/live-runs.ts';
+import { recoverEverywhere } from '../registry/recover-everywhere.ts';
 import type { RunState } from './run-state.ts';
 
 // Recover: the faults of earlier runs that are gone (open ledger entries here and in the cluster,
@@ -12,20 +10,13 @@ export async function recoverOrphans(state: RunState): Promise<boolean> {
   state.phase = 'recover';
   state.emit('phase', 'recovering faults left by earlier runs');
   const scope = recoveryScopeOf(request.experiment.spec.faults);
-  const leases = scope.cluster ? runtime.leases?.() : undefined;
-  const fromCluster = leases ? await readClusterLedger(state, leases) : undefined;
-  const recovered = await recoverFaults({
+  const recovered = await recoverEverywhere({
     ledger: runtime.ledger,
     context: { toxiproxy: runtime.toxiproxy, kubernetes: runtime.kubernetes, clock: runtime.clock },
     scope,
     timeoutMs: journal.settings.revertTimeoutMs,
     currentRunId: request.runId,
-    ...(leases
-      ? {
-          lease: leaseLookup(leases, runtime.clock.now),
-          external: await clusterEntries(leases, runtime.clock.now()),
-        }
-      : {}),
+    leases: scope.cluster ? runtime.leases?.() : undefined,
   });
   for (const item of recovered.items) {
     state.emit(
@@ -43,17 +34,5 @@ export async function recoverOrphans(state: RunState): Promise<boolean> {
   for (const problem of recovered.scanErrors) state.emit('recover-scan-failed', problem);
   for (const problem of recovered.problems)
     state.emit('ledger-problem', `ledger: ${problem.file}:${problem.line}: ${problem.reason}`);
-  if (leases && fromCluster) await removeSpentLeases(leases, runtime.clock.now());
   return !recovered.items.some((item) => !item.ok);
-}
-
-// An unreachable cluster is said, not fatal here: the run cannot announce itself there either, and
-// stops then with the reason.
-async function readClusterLedger(state: RunState, leases: LeaseStore) {
-  try {
-    return await clusterEntries(leases, state.runtime.clock.now());
-  } catch (error) {
-    state.emit('recover-scan-failed', `could not read the runs' Leases: ${(error as Error).message}`);
-    return undefined;
-  }
 }
