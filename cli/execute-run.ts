@@ -1,11 +1,14 @@
-// One run to the end, as `faultline run` and the schedule daemon both do it: the engine, then the
-// journal (redacted) and the reports rendered from it into reports/<run-id>/.
+// One run to the end, as `faultline run` and the schedule daemon both do it: the report directory
+// made first (one that cannot be made stops the run before anything is touched), the engine, then
+// the journal (redacted) and the reports rendered from it into reports/<run-id>/.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../src/engine/journal.ts';
 import { type RunOutcome, type RunRequest, runExperiment } from '../src/engine/run-experiment.ts';
+import { ExitCode } from '../src/exit-codes.ts';
 import { type WrittenReports, writeReports } from '../src/reporting/write-reports.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { CommandError, reasonOf } from './command-error.ts';
 
 export type ExecuteRunRequest = RunRequest & {
   /** reports/<run-id>: journal.json, report.md, report.html go here. */
@@ -17,17 +20,31 @@ export type ExecuteRunRequest = RunRequest & {
 
 export type ExecutedRun = RunOutcome & {
   journalFile: string;
+  /** Why the journal could not be written (then there are no reports either); the run itself ended. */
+  journalError?: unknown;
   /** Undefined when the reports could not be rendered (`reportError` says why; the journal is complete). */
   reports?: WrittenReports;
   reportError?: string;
 };
 
 export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): Promise<ExecutedRun> {
+  try {
+    mkdirSync(request.reportDir, { recursive: true });
+  } catch (error) {
+    throw new CommandError(
+      ExitCode.environmentError,
+      `could not create the report directory ${request.reportDir}`,
+      { cause: error },
+    );
+  }
   const outcome = await runExperiment(request, runtime);
-  mkdirSync(request.reportDir, { recursive: true });
   const journalFile = join(request.reportDir, 'journal.json');
   const journalText = request.redact(JSON.stringify(outcome.journal, null, 2));
-  writeFileSync(journalFile, journalText);
+  try {
+    writeFileSync(journalFile, journalText);
+  } catch (error) {
+    return { ...outcome, journalFile, journalError: error };
+  }
   // The reports render from the journal as written (redacted); failing to render them loses no data.
   try {
     const reports = writeReports(JSON.parse(journalText) as Journal, request.reportDir, {
@@ -35,6 +52,6 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
     });
     return { ...outcome, journalFile, reports };
   } catch (error) {
-    return { ...outcome, journalFile, reportError: (error as Error).message };
+    return { ...outcome, journalFile, reportError: reasonOf(error) };
   }
 }

@@ -10,14 +10,14 @@ import { createLeaseClient } from '../../src/adapters/kubernetes-lease.ts';
 import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
-import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
+import { parseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
 import { recoveryScopeOf } from '../../src/faults/fault-drivers.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
-import { createDaemon, type RunEntry } from '../../src/schedule/daemon.ts';
+import { createDaemon, type EntryRun, type RunEntry } from '../../src/schedule/daemon.ts';
 import { parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
 import { createDaemonMetrics } from '../../src/schedule/daemon-metrics.ts';
 import { createJsonLog, type Log, type LogLevel } from '../../src/schedule/json-log.ts';
@@ -29,24 +29,35 @@ import { compileFireRules } from '../../src/schedule/windows.ts';
 import { formatInZone } from '../../src/schedule/zoned-time.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
-import { executeRun } from '../execute-run.ts';
+import type { CliContext, CommandContext } from '../cli-context.ts';
+import { reasonOf } from '../command-error.ts';
+import { type ExecutedRun, executeRun } from '../execute-run.ts';
+import {
+  type ClusterFlags,
+  contextOption,
+  kubeconfigOption,
+  type LedgerFlags,
+  ledgerOption,
+  revertTimeoutOption,
+} from '../options.ts';
+import { onStopSignals } from '../stop-signals.ts';
+import { createTerminal, escapeJsonControl } from '../terminal.ts';
 
-type ScheduleFlags = {
-  next?: number;
-  from?: number;
-  listen: string;
-  reportDir: string;
-  ledger?: string;
-  kubeconfig?: string;
-  context?: string;
-  revertTimeout: string;
-  identity?: string;
-  logLevel: LogLevel;
-};
+type ScheduleFlags = ClusterFlags &
+  LedgerFlags & {
+    next?: number;
+    from?: number;
+    listen: string;
+    reportDir: string;
+    /** Milliseconds. */
+    revertTimeout: number;
+    identity?: string;
+    logLevel: LogLevel;
+  };
 
 const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-export function createScheduleCommand(): Command {
+export function createScheduleCommand(context: CommandContext): Command {
   return new Command('schedule')
     .description(
       'run a game-day schedule as a daemon (cron in a time zone, windows, blackouts, jitter, one runner among replicas through a Kubernetes Lease, /metrics, /healthz, /readyz), or print its next fires',
@@ -66,13 +77,10 @@ export function createScheduleCommand(): Command {
     })
     .option('--listen <host:port>', 'where /metrics, /healthz and /readyz answer', '127.0.0.1:9464')
     .option('--report-dir <dir>', 'where reports/<run-id>/ go', 'reports')
-    .option(
-      '--ledger <file>',
-      'the fault ledger file (default $FAULTLINE_LEDGER or ~/.local/state/faultline/ledger.jsonl)',
-    )
-    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, in-cluster, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--revert-timeout <duration>', 'how long to keep retrying a revert before giving up', '60s')
+    .addOption(ledgerOption())
+    .addOption(kubeconfigOption())
+    .addOption(contextOption())
+    .addOption(revertTimeoutOption())
     .option(
       '--identity <name>',
       'this daemon in the Lease (default: the host name, process id and a random suffix)',
@@ -88,24 +96,26 @@ export function createScheduleCommand(): Command {
       'info',
     )
     .action(async (file: string, flags: ScheduleFlags) => {
-      if (flags.next !== undefined) {
-        process.exitCode = await printNextFires(file, flags);
-        return;
-      }
-      // Once stopped, nothing of the daemon is left to wait for (kept-alive sockets included).
-      process.exit(await runDaemon(file, flags));
+      // Once the daemon stops, the entry ends the process: kept-alive sockets do not hold it.
+      context.settle(
+        flags.next === undefined
+          ? await runDaemon(file, flags, context)
+          : await printNextFires(file, flags, context),
+      );
     });
 }
 
-function reportDiagnostics(loaded: LoadedSchedule): boolean {
-  for (const diagnostic of sortDiagnostics(loaded.diagnostics))
-    console.error(loaded.redact(formatDiagnostic(diagnostic)));
+function reportDiagnostics(loaded: LoadedSchedule, context: CliContext): boolean {
+  const stderr = createTerminal(context.stderr, context.env, loaded.redact);
+  for (const diagnostic of sortDiagnostics(loaded.diagnostics)) stderr.print(formatDiagnostic(diagnostic));
   return loaded.schedule !== undefined && countBySeverity(loaded.diagnostics).errors === 0;
 }
 
-async function printNextFires(file: string, flags: ScheduleFlags): Promise<number> {
-  const loaded = await loadSchedule(file, { env: process.env, unresolved: 'warning' });
-  if (!reportDiagnostics(loaded) || !loaded.schedule) return ExitCode.invalidInput;
+async function printNextFires(file: string, flags: ScheduleFlags, context: CliContext): Promise<number> {
+  const loaded = await loadSchedule(file, { env: context.env, unresolved: 'warning' });
+  if (!reportDiagnostics(loaded, context) || !loaded.schedule) return ExitCode.invalidInput;
+  const stdout = createTerminal(context.stdout, context.env, loaded.redact);
+  const stderr = createTerminal(context.stderr, context.env, loaded.redact);
   const { spec } = loaded.schedule;
   const timeZone = spec.timezone ?? 'UTC';
   const from = flags.from ?? Date.now();
@@ -119,38 +129,37 @@ async function printNextFires(file: string, flags: ScheduleFlags): Promise<numbe
   const experimentOf = new Map(spec.entries.map((entry) => [entry.name, entry.experiment]));
   const jitter = spec.jitter ? `; each starts up to ${spec.jitter} later (jitter)` : '';
   const shortfall = fires.length < count ? `; only ${fires.length} within the next two years` : '';
-  console.error(
+  stderr.print(
     `next fires of ${loaded.schedule.metadata.name} after ${formatInZone(from, timeZone)} (${timeZone})${jitter}${shortfall}`,
   );
   for (const fire of fires)
-    console.log(`${formatInZone(fire.at, timeZone)}  ${fire.entry}  ${experimentOf.get(fire.entry)}`);
-  return ExitCode.held;
+    stdout.print(`${formatInZone(fire.at, timeZone)}  ${fire.entry}  ${experimentOf.get(fire.entry)}`);
+  return ExitCode.ok;
 }
 
-function defaultIdentity(): string {
-  return `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+function defaultIdentity(env: CliContext['env']): string {
+  return `${env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
-async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
+async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext): Promise<number> {
+  const stderr = createTerminal(context.stderr, context.env);
   if (flags.from !== undefined) {
-    console.error('--from goes with --next: the daemon fires from now');
+    stderr.print('--from goes with --next: the daemon fires from now');
     return ExitCode.invalidInput;
   }
-  const loaded = await loadSchedule(file, { env: process.env, unresolved: 'error' });
-  if (!reportDiagnostics(loaded) || !loaded.schedule) return ExitCode.invalidInput;
+  const loaded = await loadSchedule(file, { env: context.env, unresolved: 'error' });
+  if (!reportDiagnostics(loaded, context) || !loaded.schedule) return ExitCode.invalidInput;
   const schedule: Schedule = loaded.schedule;
   const listen = parseListenAddress(flags.listen);
-  const revertTimeoutMs = tryParseDuration(flags.revertTimeout);
-  if (!listen || revertTimeoutMs === undefined) {
-    console.error(
-      listen
-        ? `--revert-timeout: expected a duration such as 30s or 2m, found ${JSON.stringify(flags.revertTimeout)}`
-        : `--listen: expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(flags.listen)}`,
+  const revertTimeoutMs = flags.revertTimeout;
+  if (!listen) {
+    stderr.print(
+      `--listen: expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(flags.listen)}`,
     );
     return ExitCode.invalidInput;
   }
   const log: Log = createJsonLog({
-    write: (line) => process.stdout.write(line),
+    write: (line) => context.stdout.write(escapeJsonControl(line)),
     redact: loaded.redact,
     level: flags.logLevel,
   });
@@ -165,7 +174,7 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
       experiment: experimentNames[entry.name] ?? '',
     })),
   });
-  const identity = flags.identity ?? defaultIdentity();
+  const identity = flags.identity ?? defaultIdentity(context.env);
   const connection = { kubeconfig: flags.kubeconfig, context: flags.context, ledger: flags.ledger };
   let elector: ReturnType<typeof createLeaseElector> | undefined;
   if (schedule.spec.lease) {
@@ -181,70 +190,28 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
         log: (level, message) => log(level, message),
       });
     } catch (error) {
-      console.error(`cannot use the Lease ${namespace}/${name}: ${(error as Error).message}`);
+      stderr.print(loaded.redact(`cannot use the Lease ${namespace}/${name}: ${reasonOf(error)}`));
       return ExitCode.environmentError;
     }
   }
-  const runEntry: RunEntry = async (entry, { runId, signal }) => {
-    const experimentFile = experimentFiles.get(entry.name) ?? resolve(entry.experiment);
-    const experimentLoaded = await loadExperiment(experimentFile, {
-      vars: entry.vars ?? {},
-      env: process.env,
-      unresolved: 'error',
-      kinds: ['Experiment'],
-    });
-    const { experiment, redact } = experimentLoaded;
-    if (!experiment) {
-      const [first] = sortDiagnostics(experimentLoaded.diagnostics);
-      const problem = first ? redact(formatDiagnostic(first)) : 'it is not valid';
-      return {
-        experiment: experimentNames[entry.name] ?? entry.name,
-        verdict: 'error',
-        reason: `cannot load the experiment: ${problem}`,
-        revertFailed: false,
-      };
-    }
-    const seed = newSeed();
-    const runtime = buildRuntime({ ...connection, seed, userAgent: 'faultline (schedule)' });
-    const executed = await executeRun(
-      {
-        experiment,
-        experimentSource: experiment,
-        experimentFile,
-        runId,
-        seed,
-        revertTimeoutMs,
-        signal,
-        reportDir: resolve(flags.reportDir, runId),
-        redact,
-        onEvent: (event) =>
-          log(event.type.endsWith('failed') ? 'warn' : 'info', redact(event.message), {
-            runId,
-            phase: event.phase,
-            event: event.type,
-          }),
-      },
-      runtime,
-    );
-    if (executed.reportError)
-      log('warn', 'could not write the reports (the journal is complete)', {
-        runId,
-        error: executed.reportError,
-      });
-    return {
-      experiment: experiment.metadata.name,
-      verdict: executed.verdict,
-      reason: redact(executed.journal.reason ?? ''),
-      // A failed rollback, like a failed revert, may leave something behind (exit 5).
-      revertFailed: executed.revertFailed || executed.rollbackFailed,
-      report: executed.reports?.html ?? executed.journalFile,
-      journal: executed.journal,
-    };
-  };
+  const runEntry = createRunEntry({
+    experimentFiles,
+    experimentNames,
+    connection,
+    revertTimeoutMs,
+    reportDir: flags.reportDir,
+    log,
+    env: context.env,
+  });
   const experiments = loaded.entries.flatMap((entry) => (entry.experiment ? [entry.experiment] : []));
   const faults = experiments.flatMap((experiment) => experiment.spec.faults);
   const recover = async () => {
-    const runtime = buildRuntime({ ...connection, seed: 0, userAgent: 'faultline (schedule)' });
+    const runtime = buildRuntime({
+      ...connection,
+      env: context.env,
+      seed: 0,
+      userAgent: 'faultline (schedule)',
+    });
     const result = await recoverFaults({
       ledger: runtime.ledger,
       context: { ...runtime, clock: systemClock },
@@ -290,7 +257,7 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
       isReady: daemon.isReady,
     });
   } catch (error) {
-    console.error(`cannot listen on ${flags.listen}: ${(error as Error).message}`);
+    stderr.print(`cannot listen on ${flags.listen}: ${reasonOf(error)}`);
     return ExitCode.environmentError;
   }
   log('info', 'listening', {
@@ -298,22 +265,109 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
   });
   daemon.start();
   return new Promise<number>((done) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
-        log('warn', `received ${signal} again: still stopping (reverting and releasing the Lease first)`);
-        return;
-      }
-      log('info', `received ${signal}: stopping`);
-      void daemon.stop(`interrupted by ${signal}`).then(async ({ revertFailed }) => {
-        await http.close();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        done(revertFailed ? ExitCode.revertFailed : ExitCode.held);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stopListening = onStopSignals(context.signals, {
+      stop: (signal) => {
+        log('info', `received ${signal}: stopping`);
+        void daemon.stop(`interrupted by ${signal}`).then(async ({ revertFailed }) => {
+          await http.close();
+          stopListening();
+          done(revertFailed ? ExitCode.revertFailed : ExitCode.ok);
+        });
+      },
+      again: (signal) =>
+        log('warn', `received ${signal} again: still stopping (reverting and releasing the Lease first)`),
+    });
   });
+}
+
+type EntrySettings = {
+  experimentFiles: ReadonlyMap<string, string>;
+  experimentNames: Readonly<Record<string, string>>;
+  connection: ClusterFlags & LedgerFlags;
+  revertTimeoutMs: number;
+  reportDir: string;
+  log: Log;
+  env: CliContext['env'];
+};
+
+// One fire of an entry: its experiment loaded again (the file may have changed), run to the end,
+// the journal holding it as written. Whatever fails is said through the experiment's redactor.
+function createRunEntry(settings: EntrySettings): RunEntry {
+  const { experimentNames, log } = settings;
+  return async (entry, { runId, signal }) => {
+    const experimentFile = settings.experimentFiles.get(entry.name) ?? resolve(entry.experiment);
+    const loaded = await loadExperiment(experimentFile, {
+      vars: entry.vars ?? {},
+      env: settings.env,
+      unresolved: 'error',
+      kinds: ['Experiment'],
+    });
+    const { experiment, redact } = loaded;
+    const failed = (reason: string): EntryRun => ({
+      experiment: experiment?.metadata.name ?? experimentNames[entry.name] ?? entry.name,
+      verdict: 'error',
+      reason: redact(reason),
+      revertFailed: false,
+    });
+    if (!experiment) {
+      const [first] = sortDiagnostics(loaded.diagnostics);
+      return failed(`cannot load the experiment: ${first ? formatDiagnostic(first) : 'it is not valid'}`);
+    }
+    const seed = newSeed();
+    let executed: ExecutedRun;
+    try {
+      const runtime = buildRuntime({
+        ...settings.connection,
+        env: settings.env,
+        seed,
+        userAgent: 'faultline (schedule)',
+      });
+      executed = await executeRun(
+        {
+          experiment,
+          experimentSource: loaded.source,
+          experimentFile,
+          runId,
+          seed,
+          revertTimeoutMs: settings.revertTimeoutMs,
+          signal,
+          reportDir: resolve(settings.reportDir, runId),
+          redact,
+          onEvent: (event) =>
+            log(event.type.endsWith('failed') ? 'warn' : 'info', redact(event.message), {
+              runId,
+              phase: event.phase,
+              event: event.type,
+            }),
+        },
+        runtime,
+      );
+    } catch (error) {
+      return failed(`the run failed: ${reasonOf(error)}`);
+    }
+    const reason = redact(executed.journal.reason ?? '');
+    if (executed.journalError !== undefined) {
+      // The run ended, but without its journal it is not a verdict to trust.
+      return {
+        ...failed(
+          `could not write the journal ${executed.journalFile}: ${reasonOf(executed.journalError)} (the run ended ${executed.verdict}: ${reason})`,
+        ),
+        revertFailed: executed.revertFailed,
+        journal: executed.journal,
+      };
+    }
+    if (executed.reportError)
+      log('warn', 'could not write the reports (the journal is complete)', {
+        runId,
+        error: redact(executed.reportError),
+      });
+    return {
+      experiment: experiment.metadata.name,
+      verdict: executed.verdict,
+      reason,
+      revertFailed: executed.revertFailed,
+      report: executed.reports?.html ?? executed.journalFile,
+      journal: executed.journal,
+    };
+  };
 }

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
+import { faultOnlyExperiment } from '../helpers/fault-only-experiment.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { runProcess } from '../helpers/run-process.ts';
@@ -277,22 +278,6 @@ async function startPrivateToxiproxy(name: string, upstream: string) {
     },
   };
 }
-
-// An experiment whose hypothesis always holds, so only the fault's inject and revert matter.
-const faultOnlyExperiment = (name: string, duration: string, fault: string) => `
-apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  duration: ${duration}
-  hypothesis:
-    probes:
-      - name: always-fine
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-  faults:
-    - ${fault}
-`;
 
 test.serial(
   'Toxiproxy killed mid-run: the runner retries the revert; the ledger closes only once it is gone',
