@@ -4,34 +4,30 @@
 // applied, in the schedule's time zone; then exits.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLeaseClient } from '../../src/adapters/kubernetes-lease.ts';
 import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
 import { parseDuration } from '../../src/experiment/duration.ts';
-import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
 import { recoveryScopeOf } from '../../src/faults/fault-drivers.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
-import { createDaemon, type EntryRun, type RunEntry } from '../../src/schedule/daemon.ts';
-import { parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
-import { createDaemonMetrics } from '../../src/schedule/daemon-metrics.ts';
+import { createDaemon, type Daemon } from '../../src/schedule/daemon.ts';
+import { type ListenAddress, parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
+import { createDaemonMetrics, type DaemonMetrics } from '../../src/schedule/daemon-metrics.ts';
 import { createJsonLog, type Log, type LogLevel } from '../../src/schedule/json-log.ts';
-import { createLeaseElector } from '../../src/schedule/lease-elector.ts';
+import { createLeaseElector, type LeaseElector } from '../../src/schedule/lease-elector.ts';
 import { type LoadedSchedule, loadSchedule } from '../../src/schedule/load-schedule.ts';
 import { planFires } from '../../src/schedule/next-fires.ts';
 import { createWebhookNotifier } from '../../src/schedule/notify-webhook.ts';
 import { compileFireRules } from '../../src/schedule/windows.ts';
 import { formatInZone } from '../../src/schedule/zoned-time.ts';
-import { newSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
-import { reasonOf } from '../command-error.ts';
-import { type ExecutedRun, executeRun } from '../execute-run.ts';
+import { CommandError } from '../command-error.ts';
 import {
   type ClusterFlags,
   contextOption,
@@ -40,6 +36,7 @@ import {
   ledgerOption,
   revertTimeoutOption,
 } from '../options.ts';
+import { createRunEntry } from '../run-scheduled-entry.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createTerminal, escapeJsonControl } from '../terminal.ts';
 
@@ -47,7 +44,7 @@ type ScheduleFlags = ClusterFlags &
   LedgerFlags & {
     next?: number;
     from?: number;
-    listen: string;
+    listen: ListenAddress;
     reportDir: string;
     /** Milliseconds. */
     revertTimeout: number;
@@ -75,7 +72,11 @@ export function createScheduleCommand(context: CommandContext): Command {
         );
       return at;
     })
-    .option('--listen <host:port>', 'where /metrics, /healthz and /readyz answer', '127.0.0.1:9464')
+    .addOption(
+      new Option('--listen <host:port>', 'where /metrics, /healthz and /readyz answer')
+        .argParser(readListenAddress)
+        .default(readListenAddress('127.0.0.1:9464'), '127.0.0.1:9464'),
+    )
     .option('--report-dir <dir>', 'where reports/<run-id>/ go', 'reports')
     .addOption(ledgerOption())
     .addOption(kubeconfigOption())
@@ -141,7 +142,7 @@ function defaultIdentity(env: CliContext['env']): string {
   return `${env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
-async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext): Promise<number> {
+async function runDaemon(file: string, flags: ScheduleFlags, context: CommandContext): Promise<number> {
   const stderr = createTerminal(context.stderr, context.env);
   if (flags.from !== undefined) {
     stderr.print('--from goes with --next: the daemon fires from now');
@@ -149,15 +150,9 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext
   }
   const loaded = await loadSchedule(file, { env: context.env, unresolved: 'error' });
   if (!reportDiagnostics(loaded, context) || !loaded.schedule) return ExitCode.invalidInput;
+  context.hideSecrets(loaded.redact);
   const schedule: Schedule = loaded.schedule;
-  const listen = parseListenAddress(flags.listen);
   const revertTimeoutMs = flags.revertTimeout;
-  if (!listen) {
-    stderr.print(
-      `--listen: expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(flags.listen)}`,
-    );
-    return ExitCode.invalidInput;
-  }
   const log: Log = createJsonLog({
     write: (line) => context.stdout.write(escapeJsonControl(line)),
     redact: loaded.redact,
@@ -176,24 +171,7 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext
   });
   const identity = flags.identity ?? defaultIdentity(context.env);
   const connection = { kubeconfig: flags.kubeconfig, context: flags.context, ledger: flags.ledger };
-  let elector: ReturnType<typeof createLeaseElector> | undefined;
-  if (schedule.spec.lease) {
-    const { name, namespace } = schedule.spec.lease;
-    const durationMs = parseDuration(schedule.spec.lease.duration ?? '15s');
-    try {
-      const client = createLeaseClient({ ...connection, name, namespace, requestTimeoutMs: durationMs / 3 });
-      elector = createLeaseElector({
-        client,
-        identity,
-        durationMs,
-        clock: systemClock,
-        log: (level, message) => log(level, message),
-      });
-    } catch (error) {
-      stderr.print(loaded.redact(`cannot use the Lease ${namespace}/${name}: ${reasonOf(error)}`));
-      return ExitCode.environmentError;
-    }
-  }
+  const elector = createElector(schedule, { ...connection, identity, log });
   const runEntry = createRunEntry({
     experimentFiles,
     experimentNames,
@@ -226,7 +204,6 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext
       });
     for (const problem of result.scanErrors) log('warn', problem);
   };
-  const webhooks = schedule.spec.notifications?.webhooks.map((webhook) => webhook.url) ?? [];
   const daemon = createDaemon({
     schedule,
     experimentNames,
@@ -238,32 +215,77 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext
     elector,
     runner: identity,
     recover,
-    notify:
-      webhooks.length > 0
-        ? createWebhookNotifier({
-            urls: webhooks,
-            clock: systemClock,
-            log,
-            onFailure: metrics.notificationFailed,
-          })
-        : undefined,
+    notify: createNotifier(schedule, metrics, log),
   });
-  let http: Awaited<ReturnType<typeof startDaemonHttp>>;
+  const http = await startHttp(flags.listen, metrics, daemon);
+  log('info', 'listening', { url: urlOf(http.address) });
+  daemon.start();
+  return waitForStopSignal(context, { daemon, http, log });
+}
+
+// A webhook per run end, when the schedule names any.
+function createNotifier(schedule: Schedule, metrics: DaemonMetrics, log: Log) {
+  const urls = schedule.spec.notifications?.webhooks.map((webhook) => webhook.url) ?? [];
+  if (urls.length === 0) return undefined;
+  return createWebhookNotifier({ urls, clock: systemClock, log, onFailure: metrics.notificationFailed });
+}
+
+function readListenAddress(text: string): ListenAddress {
+  const address = parseListenAddress(text);
+  if (!address)
+    throw new InvalidArgumentError(
+      `expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(text)}`,
+    );
+  return address;
+}
+
+const urlOf = ({ host, port }: ListenAddress) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+// /metrics, /healthz and /readyz; an address that cannot be listened on stops the daemon (exit 6).
+async function startHttp(listen: ListenAddress, metrics: DaemonMetrics, daemon: Daemon) {
   try {
-    http = await startDaemonHttp({
+    return await startDaemonHttp({
       listen,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
       isHealthy: daemon.isHealthy,
       isReady: daemon.isReady,
     });
   } catch (error) {
-    stderr.print(`cannot listen on ${flags.listen}: ${reasonOf(error)}`);
-    return ExitCode.environmentError;
+    throw new CommandError(ExitCode.environmentError, `cannot listen on ${urlOf(listen)}`, { cause: error });
   }
-  log('info', 'listening', {
-    url: `http://${http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host}:${http.address.port}`,
-  });
-  daemon.start();
+}
+
+// With a Lease in the schedule, this daemon runs only while it leads.
+function createElector(
+  schedule: Schedule,
+  options: ClusterFlags & { identity: string; log: Log },
+): LeaseElector | undefined {
+  if (!schedule.spec.lease) return undefined;
+  const { name, namespace } = schedule.spec.lease;
+  const durationMs = parseDuration(schedule.spec.lease.duration ?? '15s');
+  try {
+    const client = createLeaseClient({ ...options, name, namespace, requestTimeoutMs: durationMs / 3 });
+    return createLeaseElector({
+      client,
+      identity: options.identity,
+      durationMs,
+      clock: systemClock,
+      log: (level, message) => options.log(level, message),
+    });
+  } catch (error) {
+    throw new CommandError(ExitCode.environmentError, `cannot use the Lease ${namespace}/${name}`, {
+      cause: error,
+    });
+  }
+}
+
+// The daemon runs until a stop signal: then its run is aborted and reverted, the Lease released,
+// and the exit code says whether anything was left behind.
+function waitForStopSignal(
+  context: CliContext,
+  running: { daemon: Daemon; http: { close(): Promise<void> }; log: Log },
+): Promise<number> {
+  const { daemon, http, log } = running;
   return new Promise<number>((done) => {
     const stopListening = onStopSignals(context.signals, {
       stop: (signal) => {
@@ -278,96 +300,4 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CliContext
         log('warn', `received ${signal} again: still stopping (reverting and releasing the Lease first)`),
     });
   });
-}
-
-type EntrySettings = {
-  experimentFiles: ReadonlyMap<string, string>;
-  experimentNames: Readonly<Record<string, string>>;
-  connection: ClusterFlags & LedgerFlags;
-  revertTimeoutMs: number;
-  reportDir: string;
-  log: Log;
-  env: CliContext['env'];
-};
-
-// One fire of an entry: its experiment loaded again (the file may have changed), run to the end,
-// the journal holding it as written. Whatever fails is said through the experiment's redactor.
-function createRunEntry(settings: EntrySettings): RunEntry {
-  const { experimentNames, log } = settings;
-  return async (entry, { runId, signal }) => {
-    const experimentFile = settings.experimentFiles.get(entry.name) ?? resolve(entry.experiment);
-    const loaded = await loadExperiment(experimentFile, {
-      vars: entry.vars ?? {},
-      env: settings.env,
-      unresolved: 'error',
-      kinds: ['Experiment'],
-    });
-    const { experiment, redact } = loaded;
-    const failed = (reason: string): EntryRun => ({
-      experiment: experiment?.metadata.name ?? experimentNames[entry.name] ?? entry.name,
-      verdict: 'error',
-      reason: redact(reason),
-      revertFailed: false,
-    });
-    if (!experiment) {
-      const [first] = sortDiagnostics(loaded.diagnostics);
-      return failed(`cannot load the experiment: ${first ? formatDiagnostic(first) : 'it is not valid'}`);
-    }
-    const seed = newSeed();
-    let executed: ExecutedRun;
-    try {
-      const runtime = buildRuntime({
-        ...settings.connection,
-        env: settings.env,
-        seed,
-        userAgent: 'faultline (schedule)',
-      });
-      executed = await executeRun(
-        {
-          experiment,
-          experimentSource: loaded.source,
-          experimentFile,
-          runId,
-          seed,
-          revertTimeoutMs: settings.revertTimeoutMs,
-          signal,
-          reportDir: resolve(settings.reportDir, runId),
-          redact,
-          onEvent: (event) =>
-            log(event.type.endsWith('failed') ? 'warn' : 'info', redact(event.message), {
-              runId,
-              phase: event.phase,
-              event: event.type,
-            }),
-        },
-        runtime,
-      );
-    } catch (error) {
-      return failed(`the run failed: ${reasonOf(error)}`);
-    }
-    const reason = redact(executed.journal.reason ?? '');
-    if (executed.journalError !== undefined) {
-      // The run ended, but without its journal it is not a verdict to trust.
-      return {
-        ...failed(
-          `could not write the journal ${executed.journalFile}: ${reasonOf(executed.journalError)} (the run ended ${executed.verdict}: ${reason})`,
-        ),
-        revertFailed: executed.revertFailed,
-        journal: executed.journal,
-      };
-    }
-    if (executed.reportError)
-      log('warn', 'could not write the reports (the journal is complete)', {
-        runId,
-        error: redact(executed.reportError),
-      });
-    return {
-      experiment: experiment.metadata.name,
-      verdict: executed.verdict,
-      reason,
-      revertFailed: executed.revertFailed,
-      report: executed.reports?.html ?? executed.journalFile,
-      journal: executed.journal,
-    };
-  };
 }
