@@ -1,5 +1,6 @@
 // The CLI entry point, run the way a user runs it: `npx faultline ...` or cli/faultline.ts as a
 // child process. The entry is the one place that ends the process.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +68,21 @@ test('a ledger at an unusable path ($FAULTLINE_LEDGER): exit 6, one sentence; --
   t.regex(debug.stderr, /^faultline: could not open the fault ledger /);
   t.regex(debug.stderr, /^\s+at openLedger \(/m);
   t.regex(debug.stderr, /^caused by: Error: E[A-Z]+/m);
+});
+
+// A device such as /dev/full (the usual way to try ENOSPC) was read forever, the event loop blocked
+// and signals unheard, until the machine ran out of memory. A FIFO shows the same without the risk:
+// reading one with no writer waits forever.
+test('a ledger that is not a regular file: exit 6 at once, never a read that does not end', async (t) => {
+  const fifo = join(dir, 'ledger.fifo');
+  execFileSync('mkfifo', [fifo]);
+  const result = await runProcess(
+    process.execPath,
+    [`${projectRoot}cli/faultline.ts`, 'recover', '--ledger', fifo, '--no-nodes'],
+    { cwd: projectRoot, timeoutMs: 100_000 },
+  );
+  t.is(result.exitCode, ExitCode.environmentError, result.stderr);
+  t.is(result.stderr, `faultline: could not open the fault ledger ${fifo}: not a regular file\n`);
 });
 
 test('stdout is complete when the process exits: a long report through a pipe', async (t) => {
