@@ -4,7 +4,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../src/engine/journal.ts';
-import { type RunOutcome, type RunRequest, runExperiment } from '../src/engine/run-experiment.ts';
+import {
+  type RunOutcome,
+  type RunRequest,
+  runExperiment,
+  UnexpectedRunError,
+} from '../src/engine/run-experiment.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { type WrittenReports, writeReports } from '../src/reporting/write-reports.ts';
 import type { Runtime } from '../src/runtime.ts';
@@ -20,6 +25,11 @@ export type ExecuteRunRequest = RunRequest & {
 
 export type ExecutedRun = RunOutcome & {
   journalFile: string;
+  /**
+   * What broke the run unexpectedly, once every fault was reverted: no verdict to trust (the
+   * journal is written all the same, and says what was done).
+   */
+  unexpected?: unknown;
   /** Why the journal could not be written (then there are no reports either); the run itself ended. */
   journalError?: unknown;
   /** Undefined when the reports could not be rendered (`reportError` says why; the journal is complete). */
@@ -37,7 +47,7 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
       { cause: error },
     );
   }
-  const outcome = await runExperiment(request, runtime);
+  const outcome = await runToTheEnd(request, runtime);
   const journalFile = join(request.reportDir, 'journal.json');
   const journalText = request.redact(JSON.stringify(outcome.journal, null, 2));
   try {
@@ -53,5 +63,19 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
     return { ...outcome, journalFile, reports };
   } catch (error) {
     return { ...outcome, journalFile, reportError: reasonOf(error) };
+  }
+}
+
+async function runToTheEnd(
+  request: ExecuteRunRequest,
+  runtime: Runtime,
+): Promise<RunOutcome & { unexpected?: unknown }> {
+  try {
+    return await runExperiment(request, runtime);
+  } catch (error) {
+    if (!(error instanceof UnexpectedRunError)) throw error;
+    const { journal } = error;
+    const revertFailed = journal.ledger.leftBehind.length > 0;
+    return { journal, verdict: 'error', revertFailed, rollbackFailed: false, unexpected: error.cause };
   }
 }

@@ -76,29 +76,38 @@ export function createRunEntry(settings: EntrySettings): RunEntry {
     } catch (error) {
       return failed(`the run failed: ${reasonOf(error)}`);
     }
-    const reason = redact(executed.journal.reason ?? '');
-    if (executed.journalError !== undefined) {
-      // The run ended, but without its journal it is not a verdict to trust.
-      return {
-        ...failed(
-          `could not write the journal ${executed.journalFile}: ${reasonOf(executed.journalError)} (the run ended ${executed.verdict}: ${reason})`,
-        ),
-        revertFailed: executed.revertFailed,
-        journal: executed.journal,
-      };
-    }
-    if (executed.reportError)
-      log('warn', 'could not write the reports (the journal is complete)', {
-        runId,
-        error: redact(executed.reportError),
-      });
-    return {
-      experiment: experiment.metadata.name,
-      verdict: executed.verdict,
-      reason,
-      revertFailed: executed.revertFailed,
-      report: executed.reports?.html ?? executed.journalFile,
-      journal: executed.journal,
-    };
+    return entryRunOf(executed, { experiment: experiment.metadata.name, runId, redact, log });
   };
+}
+
+// What the daemon records of a run that ended: its verdict, or why there is none to trust.
+function entryRunOf(
+  executed: ExecutedRun,
+  about: { experiment: string; runId: string; redact: (text: string) => string; log: Log },
+): EntryRun {
+  const { redact } = about;
+  const reason = redact(executed.journal.reason ?? '');
+  const run = {
+    experiment: about.experiment,
+    verdict: executed.verdict,
+    reason,
+    // A failed rollback, like a failed revert, may leave something behind (exit 5).
+    revertFailed: executed.revertFailed || executed.rollbackFailed,
+    journal: executed.journal,
+  };
+  if (executed.unexpected !== undefined) {
+    const why = `the run failed unexpectedly: ${reasonOf(executed.unexpected)}`;
+    return { ...run, verdict: 'error', reason: redact(why), report: executed.journalFile };
+  }
+  if (executed.journalError !== undefined) {
+    // The run ended, but without its journal it is not a verdict to trust.
+    const why = `could not write the journal ${executed.journalFile}: ${reasonOf(executed.journalError)} (the run ended ${executed.verdict}: ${reason})`;
+    return { ...run, verdict: 'error', reason: redact(why) };
+  }
+  if (executed.reportError)
+    about.log('warn', 'could not write the reports (the journal is complete)', {
+      runId: about.runId,
+      error: redact(executed.reportError),
+    });
+  return { ...run, report: executed.reports?.html ?? executed.journalFile };
 }

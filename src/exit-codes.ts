@@ -8,14 +8,20 @@ export const ExitCode = {
   deviated: 1,
   /** The input (experiment, schedule, flags) was invalid; nothing was injected. */
   invalidInput: 2,
-  /** The steady state was not met before the run, or the targets exceed a safety limit; nothing was injected. */
+  /**
+   * The steady state was not met before the run, or the targets exceed a safety limit; nothing was
+   * injected.
+   */
   notStarted: 3,
   /**
    * An abort condition, a safety limit reached mid-run, or a signal (Ctrl-C, SIGTERM, SIGHUP)
    * stopped the run; every fault was reverted.
    */
   aborted: 4,
-  /** A fault could not be reverted, or a rollback failed: something may be left behind, and the output says what. */
+  /**
+   * A fault could not be reverted, or a rollback failed: something may be left behind, and the
+   * output says what.
+   */
   revertFailed: 5,
   /**
    * The environment failed: a server unreachable, permission denied, a file that cannot be written

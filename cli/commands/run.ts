@@ -134,23 +134,37 @@ function printOutcome(
   const { journal } = executed;
   if (executed.reportError)
     stderr.print(`could not write the reports: ${executed.reportError} (the journal is complete)`);
-  stdout.print(`verdict: ${executed.verdict} — ${journal.reason ?? ''}`);
+  // An unexpected failure is never reported as a verdict.
+  if (executed.unexpected === undefined)
+    stdout.print(`verdict: ${executed.verdict} — ${journal.reason ?? ''}`);
+  for (const rollback of journal.failedRollbacks ?? [])
+    stdout.print(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`);
   if (executed.revertFailed) {
     stdout.print('COULD NOT REVERT — these faults may still be in place:');
     for (const left of journal.ledger.leftBehind) stdout.print(`  - ${left.description} (${left.error})`);
     stdout.print(`run \`faultline recover --ledger ${ledgerFile}\` once the servers answer again`);
   }
-  if (executed.journalError !== undefined) {
-    // Whatever the verdict, a run without its journal is an environment error; unless something
-    // is left behind, which the lines above say and which matters more.
-    throw new CommandError(
-      executed.revertFailed ? ExitCode.revertFailed : ExitCode.environmentError,
-      `could not write the journal ${executed.journalFile}`,
-      { cause: executed.journalError },
-    );
-  }
+  const failure = failureOf(executed);
+  if (failure) throw failure;
   stdout.print(`journal: ${executed.journalFile}`);
   if (executed.reports?.junit) stdout.print(`junit: ${executed.reports.junit}`);
   if (executed.reports) stdout.print(`report: ${executed.reports.html}`);
-  return exitCodeFor(executed.verdict, executed.revertFailed);
+  return exitCodeFor(executed.verdict, executed.revertFailed, executed.rollbackFailed);
+}
+
+// Whatever the verdict, a run without its journal, or one that broke, is an environment error;
+// unless something is left behind, which the output says and which matters more.
+function failureOf(executed: ExecutedRun): CommandError | undefined {
+  const exitCode = executed.revertFailed ? ExitCode.revertFailed : ExitCode.environmentError;
+  if (executed.journalError !== undefined)
+    return new CommandError(exitCode, `could not write the journal ${executed.journalFile}`, {
+      cause: executed.journalError,
+    });
+  if (executed.unexpected !== undefined)
+    return new CommandError(
+      exitCode,
+      `the run failed unexpectedly, after reverting what it could (journal: ${executed.journalFile})`,
+      { cause: executed.unexpected },
+    );
+  return undefined;
 }

@@ -172,6 +172,8 @@ test('--debug adds the stack and its cause, wherever it is given', async (t) => 
   }
 });
 
+// No Toxiproxy answers here, so the run stops at picking its targets (verdict error); the token is
+// in the experiment three times, and in the messages that say what could not be reached.
 test('a secret is never printed, and the journal holds the experiment as written', async (t) => {
   const token = 'tok-7Qz9xK2pR4';
   const file = write(
@@ -183,24 +185,27 @@ test('a secret is never printed, and the journal holds the experiment as written
         `        http: { url: "http://127.0.0.1:9/?token=\${TOKEN}", headers: { Authorization: "Bearer \${TOKEN}" }, timeout: 1s }
         expect: { status: 200 }`,
       )
+      .replace('url: "http://127.0.0.1:9"', 'url: "http://127.0.0.1:9/${TOKEN}"')
       .replace('  duration: 60s', '  secrets: { TOKEN: { env: FAULTLINE_TEST_TOKEN } }\n  duration: 60s'),
   );
   const reports = scratch('reports');
   const result = await runInProcess(
     ['run', file, '--ledger', scratch('ledger.jsonl'), '--report-dir', reports],
-    {
-      env: { FAULTLINE_TEST_TOKEN: token },
-    },
+    { env: { FAULTLINE_TEST_TOKEN: token } },
   );
-  t.is(result.exitCode, ExitCode.notStarted, result.stderr);
-  t.regex(result.stdout, /verdict: not-started — steady state not met: always-fine \(unreachable/);
+  t.is(result.exitCode, ExitCode.environmentError, result.stderr);
+  t.regex(
+    result.stdout,
+    /verdict: error — could not pick the targets: toxiproxy http:\/\/127\.0\.0\.1:9\/\*\*\*/,
+  );
+  t.regex(result.stderr, /could not scan http:\/\/127\.0\.0\.1:9\/\*\*\* for orphan toxics/);
   t.false(result.stdout.includes(token) || result.stderr.includes(token), 'nothing printed shows the token');
   const [runDir = ''] = readdirSync(reports);
-  const journalText = readFileSync(join(reports, runDir, 'journal.json'), 'utf8');
-  const journal = JSON.parse(journalText);
+  const journal = JSON.parse(readFileSync(join(reports, runDir, 'journal.json'), 'utf8'));
   const probe = journal.experiment.spec.hypothesis.probes[0].http;
   t.is(probe.url, 'http://127.0.0.1:9/?token=${TOKEN}');
   t.is(probe.headers.Authorization, 'Bearer ${TOKEN}');
+  t.is(journal.experiment.spec.faults[0].toxiproxy.url, 'http://127.0.0.1:9/${TOKEN}');
   for (const name of readdirSync(join(reports, runDir)))
     t.false(readFileSync(join(reports, runDir, name), 'utf8').includes(token), name);
 });
