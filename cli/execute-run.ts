@@ -1,7 +1,7 @@
 // One run to the end, as `faultline run` and the schedule daemon both do it: the report directory
-// made first (one that cannot be made stops the run before anything is touched), the engine, then
+// tried first (one that cannot be made stops the run before anything is touched), the engine, then
 // the journal (redacted) and the reports rendered from it into reports/<run-id>/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../src/engine/journal.ts';
 import {
@@ -38,8 +38,10 @@ export type ExecutedRun = RunOutcome & {
 };
 
 export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): Promise<ExecutedRun> {
+  // Tried now, made for good once the journal is ready: a run killed on the way leaves no empty one.
   try {
     mkdirSync(request.reportDir, { recursive: true });
+    rmdirSync(request.reportDir);
   } catch (error) {
     throw new CommandError(
       ExitCode.environmentError,
@@ -51,6 +53,7 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
   const journalFile = join(request.reportDir, 'journal.json');
   const journalText = request.redact(JSON.stringify(outcome.journal, null, 2));
   try {
+    mkdirSync(request.reportDir, { recursive: true });
     writeFileSync(journalFile, journalText);
   } catch (error) {
     return { ...outcome, journalFile, journalError: error };
