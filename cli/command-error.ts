@@ -1,8 +1,9 @@
 // The one error a command throws when it cannot go on, carrying its exit code; and what any other
-// thrown value means for the process (an AdapterError or anything unexpected: the environment
-// failed, exit 6). Messages are built here only.
+// thrown value means for the process (an AdapterError, a LedgerError or anything unexpected: the
+// environment failed, exit 6). Messages are built here only.
 import { AdapterError } from '../src/adapters/adapter-error.ts';
 import { ExitCode } from '../src/exit-codes.ts';
+import { LedgerError } from '../src/ledger/fault-ledger.ts';
 
 export class CommandError extends Error {
   readonly exitCode: number;
@@ -29,7 +30,8 @@ export function reasonOf(error: unknown): string {
 export function failureOf(error: unknown): Failure {
   const stack = error instanceof Error ? stackOf(error) : undefined;
   if (error instanceof CommandError) return { exitCode: error.exitCode, message: error.message, stack };
-  if (error instanceof AdapterError)
+  // A server or the ledger file failed us: their messages already say which and why.
+  if (error instanceof AdapterError || error instanceof LedgerError)
     return { exitCode: ExitCode.environmentError, message: reasonOf(error), stack };
   return { exitCode: ExitCode.environmentError, message: `unexpected error: ${reasonOf(error)}`, stack };
 }
