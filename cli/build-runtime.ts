@@ -7,22 +7,29 @@ import { defaultLedgerFile, openFaultLedger } from '../src/ledger/fault-ledger.t
 import { takeSample } from '../src/probes/take-sample.ts';
 import type { Runtime } from '../src/runtime.ts';
 import { createSeededRandom } from '../src/selection/seeded-random.ts';
+import type { ClusterFlags, LedgerFlags } from './options.ts';
 
-export type ConnectionOptions = { kubeconfig?: string; context?: string; ledger?: string };
+export type ConnectionOptions = ClusterFlags & LedgerFlags;
 
-/** Names the command in the API server's audit log, e.g. "faultline (run)". */
-type Caller = { userAgent: string };
+type RuntimeOptions = ConnectionOptions & {
+  /** Where $FAULTLINE_LEDGER and $XDG_STATE_HOME are read. */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Names the command in the API server's audit log, e.g. "faultline (run)". */
+  userAgent: string;
+  seed: number;
+};
 
 // The real runtime: the system clock, a seeded random source, the durable ledger and lazily
 // created adapters (one per Toxiproxy URL).
-export function buildRuntime(options: ConnectionOptions & Caller & { seed: number }): Runtime {
+export function buildRuntime(options: RuntimeOptions): Runtime {
   const toxiproxies = new Map<string, ToxiproxyAdapter>();
   let kubernetes: KubernetesAdapter | undefined;
   let leases: LeaseStore | undefined;
   return {
     clock: systemClock,
     random: createSeededRandom(options.seed),
-    ledger: openFaultLedger(options.ledger ?? defaultLedgerFile()),
+    // A ledger that cannot be used is a LedgerError now, before anything is touched.
+    ledger: openFaultLedger(options.ledger ?? defaultLedgerFile({ ...options.env })),
     toxiproxy: (url) => {
       const key = url.replace(/\/+$/, '');
       let adapter = toxiproxies.get(key);
@@ -35,7 +42,7 @@ export function buildRuntime(options: ConnectionOptions & Caller & { seed: numbe
     sampleProbe: takeSample,
     leases: () => {
       leases ??= createLeaseStore({
-        namespace: runnersNamespace(),
+        namespace: runnersNamespace(options.env),
         kubeconfig: options.kubeconfig,
         context: options.context,
         userAgent: options.userAgent,
@@ -57,7 +64,7 @@ const serviceAccountNamespace = '/var/run/secrets/kubernetes.io/serviceaccount/n
 
 // Where the runs' Leases and the halt marker live: FAULTLINE_NAMESPACE, else the pod's own namespace
 // in a cluster, else `faultline`.
-export function runnersNamespace(env: NodeJS.ProcessEnv = process.env): string {
+export function runnersNamespace(env: Readonly<Record<string, string | undefined>>): string {
   if (env.FAULTLINE_NAMESPACE) return env.FAULTLINE_NAMESPACE;
   if (env.KUBERNETES_SERVICE_HOST && existsSync(serviceAccountNamespace))
     return readFileSync(serviceAccountNamespace, 'utf8').trim();

@@ -1,11 +1,19 @@
-// One run to the end, as `faultline run` and the schedule daemon both do it: the engine, then the
-// journal (redacted) and the reports rendered from it into reports/<run-id>/.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// One run to the end, as `faultline run` and the schedule daemon both do it: the report directory
+// tried first (one that cannot be made stops the run before anything is touched), the engine, then
+// the journal (redacted) and the reports rendered from it into reports/<run-id>/.
+import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Journal } from '../src/engine/journal.ts';
-import { type RunOutcome, type RunRequest, runExperiment } from '../src/engine/run-experiment.ts';
+import {
+  type RunOutcome,
+  type RunRequest,
+  runExperiment,
+  UnexpectedRunError,
+} from '../src/engine/run-experiment.ts';
+import { ExitCode } from '../src/exit-codes.ts';
 import { type WrittenReports, writeReports } from '../src/reporting/write-reports.ts';
 import type { Runtime } from '../src/runtime.ts';
+import { CommandError, reasonOf } from './command-error.ts';
 
 export type ExecuteRunRequest = RunRequest & {
   /** reports/<run-id>: journal.json, report.md, report.html go here. */
@@ -17,17 +25,39 @@ export type ExecuteRunRequest = RunRequest & {
 
 export type ExecutedRun = RunOutcome & {
   journalFile: string;
+  /**
+   * What broke the run unexpectedly, once every fault was reverted: no verdict to trust (the
+   * journal is written all the same, and says what was done).
+   */
+  unexpected?: unknown;
+  /** Why the journal could not be written (then there are no reports either); the run itself ended. */
+  journalError?: unknown;
   /** Undefined when the reports could not be rendered (`reportError` says why; the journal is complete). */
   reports?: WrittenReports;
   reportError?: string;
 };
 
 export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): Promise<ExecutedRun> {
-  const outcome = await runExperiment(request, runtime);
-  mkdirSync(request.reportDir, { recursive: true });
+  // Tried now, made for good once the journal is ready: a run killed on the way leaves no empty one.
+  try {
+    mkdirSync(request.reportDir, { recursive: true });
+    rmdirSync(request.reportDir);
+  } catch (error) {
+    throw new CommandError(
+      ExitCode.environmentError,
+      `could not create the report directory ${request.reportDir}`,
+      { cause: error },
+    );
+  }
+  const outcome = await runToTheEnd(request, runtime);
   const journalFile = join(request.reportDir, 'journal.json');
   const journalText = request.redact(JSON.stringify(outcome.journal, null, 2));
-  writeFileSync(journalFile, journalText);
+  try {
+    mkdirSync(request.reportDir, { recursive: true });
+    writeFileSync(journalFile, journalText);
+  } catch (error) {
+    return { ...outcome, journalFile, journalError: error };
+  }
   // The reports render from the journal as written (redacted); failing to render them loses no data.
   try {
     const reports = writeReports(JSON.parse(journalText) as Journal, request.reportDir, {
@@ -35,6 +65,20 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
     });
     return { ...outcome, journalFile, reports };
   } catch (error) {
-    return { ...outcome, journalFile, reportError: (error as Error).message };
+    return { ...outcome, journalFile, reportError: reasonOf(error) };
+  }
+}
+
+async function runToTheEnd(
+  request: ExecuteRunRequest,
+  runtime: Runtime,
+): Promise<RunOutcome & { unexpected?: unknown }> {
+  try {
+    return await runExperiment(request, runtime);
+  } catch (error) {
+    if (!(error instanceof UnexpectedRunError)) throw error;
+    const { journal } = error;
+    const revertFailed = journal.ledger.leftBehind.length > 0;
+    return { journal, verdict: 'error', revertFailed, rollbackFailed: false, unexpected: error.cause };
   }
 }

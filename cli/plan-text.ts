@@ -2,8 +2,10 @@
 import type { ExperimentPlan, PlannedFault } from '../src/engine/plan-experiment.ts';
 import type { DryRunCheck } from '../src/faults/dry-run.ts';
 import type { PlanRow } from '../src/faults/fault-driver.ts';
+import { escapeLine, type Style } from './terminal.ts';
 
-export type Paint = (style: 'bold' | 'red' | 'green' | 'yellow' | 'dim', text: string) => string;
+export type Paint = (style: Style, text: string) => string;
+type Redact = (text: string) => string;
 
 type Cell = { text: string; style?: Parameters<Paint>[0] };
 
@@ -62,7 +64,10 @@ function rowsOf(planned: PlannedFault, report: ExperimentPlan): Cell[][] {
   ]);
 }
 
-function renderTable(rows: Cell[][], paint: Paint): string[] {
+// Cells are redacted and escaped before they are measured: names from the cluster cannot move
+// the terminal's cursor, and the columns stay aligned.
+function renderTable(rawRows: Cell[][], paint: Paint, redact: Redact): string[] {
+  const rows = rawRows.map((row) => row.map((cell) => ({ ...cell, text: escapeLine(redact(cell.text)) })));
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]?.text.length ?? 0)),
   );
@@ -77,12 +82,18 @@ function renderTable(rows: Cell[][], paint: Paint): string[] {
   return [line(header.map((text) => ({ text, style: 'bold' as const }))), ...rows.map(line)];
 }
 
-export function renderPlanText(report: ExperimentPlan, paint: Paint = (_style, text) => text): string {
-  const lines = [`Blast radius of experiment ${report.experiment}`, ''];
+export function renderPlanText(
+  report: ExperimentPlan,
+  paint: Paint = (_style, text) => text,
+  redact: Redact = (text) => text,
+): string {
+  const safe = (text: string) => escapeLine(redact(text));
+  const lines = [safe(`Blast radius of experiment ${report.experiment}`), ''];
   lines.push(
     ...renderTable(
       report.faults.flatMap((planned) => rowsOf(planned, report)),
       paint,
+      redact,
     ),
     '',
   );
@@ -109,9 +120,9 @@ export function renderPlanText(report: ExperimentPlan, paint: Paint = (_style, t
     ...report.faults.flatMap(({ plan }) => plan.notes.map((note) => `  ${plan.fault}: ${note}`)),
     ...repeats,
   ];
-  if (excluded.length > 0) lines.push('Not targeted:', ...excluded, '');
-  if (skipped.length > 0) lines.push('Not evicted by the drain:', ...skipped, '');
-  if (notes.length > 0) lines.push('Notes:', ...notes, '');
+  if (excluded.length > 0) lines.push('Not targeted:', ...excluded.map(safe), '');
+  if (skipped.length > 0) lines.push('Not evicted by the drain:', ...skipped.map(safe), '');
+  if (notes.length > 0) lines.push('Notes:', ...notes.map(safe), '');
   if (report.dryRun.some((check) => check.outcome === 'blocked')) {
     lines.push(
       paint('yellow', 'A PodDisruptionBudget blocks an eviction now; the drain retries until its timeout.'),

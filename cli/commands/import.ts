@@ -7,6 +7,9 @@ import { convertChaosToolkit } from '../../src/chaostoolkit/convert-chaostoolkit
 import { strategies } from '../../src/chaostoolkit/map-hypothesis.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic } from '../../src/experiment/diagnostic.ts';
+import type { CliContext, CommandContext } from '../cli-context.ts';
+import { CommandError } from '../command-error.ts';
+import { createTerminal, escapeControl } from '../terminal.ts';
 
 type ImportFlags = {
   out?: string;
@@ -31,13 +34,14 @@ function parseStrategy(text: string): string {
   return strategy;
 }
 
-async function importFile(file: string, flags: ImportFlags): Promise<number> {
+async function importFile(file: string, flags: ImportFlags, context: CliContext): Promise<number> {
+  const stderr = createTerminal(context.stderr, context.env);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    process.stderr.write(
-      `${file}: error: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})\n`,
+    stderr.print(
+      `${file}: error: cannot read the file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`,
     );
     return ExitCode.invalidInput;
   }
@@ -46,24 +50,27 @@ async function importFile(file: string, flags: ImportFlags): Promise<number> {
     frequencySeconds: flags.hypothesisFrequency,
     failFast: flags.failFast,
   });
-  for (const diagnostic of result.diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+  for (const diagnostic of result.diagnostics) stderr.print(formatDiagnostic(diagnostic));
   const { errors, warnings } = countBySeverity(result.diagnostics);
   if (errors > 0 || result.yaml === undefined) {
-    process.stderr.write(
-      `${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written\n`,
-    );
+    stderr.print(`${file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}; nothing written`);
     return ExitCode.invalidInput;
   }
-  if (flags.out) await writeFile(flags.out, result.yaml);
-  else process.stdout.write(result.yaml);
+  if (flags.out) {
+    try {
+      await writeFile(flags.out, result.yaml);
+    } catch (error) {
+      throw new CommandError(ExitCode.environmentError, `could not write ${flags.out}`, { cause: error });
+    }
+  } else context.stdout.write(escapeControl(result.yaml));
   const shifts = plural(result.notes.length, 'comment');
-  process.stderr.write(
-    `imported ${file}${flags.out ? ` into ${flags.out}` : ''}: ${shifts} where the meaning shifts, ${plural(warnings, 'warning')}\n`,
+  stderr.print(
+    `imported ${file}${flags.out ? ` into ${flags.out}` : ''}: ${shifts} where the meaning shifts, ${plural(warnings, 'warning')}`,
   );
-  return ExitCode.held;
+  return ExitCode.ok;
 }
 
-export function createImportCommand(): Command {
+export function createImportCommand(context: CommandContext): Command {
   return new Command('import')
     .description(
       'convert a Chaos Toolkit experiment (JSON or YAML) into a Faultline experiment, commented where the meaning shifts',
@@ -82,6 +89,6 @@ export function createImportCommand(): Command {
     )
     .option('--fail-fast', "as chaos run's: the first failed check during the method deviates the run")
     .action(async (file: string, flags: ImportFlags) => {
-      process.exitCode = await importFile(file, flags);
+      context.settle(await importFile(file, flags, context));
     });
 }

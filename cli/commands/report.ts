@@ -1,5 +1,6 @@
 // `faultline report JOURNAL --format md|html|junit [--out FILE]`: renders a report again from a
-// journal.json (to stdout without --out). An unreadable or invalid journal exits 2 (invalid input).
+// journal.json (to stdout without --out). An unreadable or invalid journal exits 2 (invalid input);
+// a report that cannot be written exits 6.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -8,47 +9,49 @@ import { renderHtml } from '../../src/reporting/html.ts';
 import { renderJunit } from '../../src/reporting/junit.ts';
 import { renderMarkdown } from '../../src/reporting/markdown.ts';
 import { parseJournal } from '../../src/reporting/parse-journal.ts';
+import type { CliContext, CommandContext } from '../cli-context.ts';
+import { CommandError, reasonOf } from '../command-error.ts';
+import { createTerminal, escapeControl } from '../terminal.ts';
 
 const formats = { md: renderMarkdown, html: renderHtml, junit: renderJunit } as const;
 type Format = keyof typeof formats;
-
-export type ReportIo = { writeOut: (text: string) => void; writeErr: (text: string) => void };
 
 export function renderReportFile(
   file: string,
   format: Format,
   out: string | undefined,
-  io: ReportIo,
+  context: Pick<CliContext, 'env' | 'stdout' | 'stderr'>,
 ): number {
+  const stderr = createTerminal(context.stderr, context.env);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    io.writeErr(`${file}: cannot read the journal: ${(error as Error).message}\n`);
+    stderr.print(`${file}: cannot read the journal: ${reasonOf(error)}`);
     return ExitCode.invalidInput;
   }
   const parsed = parseJournal(text);
   if (!parsed.journal) {
-    io.writeErr(`${file}: not a Faultline journal:\n${parsed.problems.map((p) => `  - ${p}\n`).join('')}`);
+    stderr.print(`${file}: not a Faultline journal:\n${parsed.problems.map((p) => `  - ${p}`).join('\n')}`);
     return ExitCode.invalidInput;
   }
   const rendered = formats[format](parsed.journal);
   if (out === undefined) {
-    io.writeOut(rendered);
-    return ExitCode.held;
+    // Printed to a terminal or a pipe: control characters from probe values are shown escaped.
+    context.stdout.write(escapeControl(rendered));
+    return ExitCode.ok;
   }
   try {
     mkdirSync(dirname(resolve(out)), { recursive: true });
     writeFileSync(out, rendered);
   } catch (error) {
-    io.writeErr(`${out}: cannot write the report: ${(error as Error).message}\n`);
-    return ExitCode.environmentError;
+    throw new CommandError(ExitCode.environmentError, `could not write the report ${out}`, { cause: error });
   }
-  io.writeErr(`${format} report: ${resolve(out)}\n`);
-  return ExitCode.held;
+  stderr.print(`${format} report: ${resolve(out)}`);
+  return ExitCode.ok;
 }
 
-export function createReportCommand(): Command {
+export function createReportCommand(context: CommandContext): Command {
   return new Command('report')
     .description('render a report (Markdown, self-contained HTML or JUnit XML) again from a journal.json')
     .argument('<journal>', 'the journal.json of a run (reports/<run-id>/journal.json)')
@@ -58,9 +61,6 @@ export function createReportCommand(): Command {
     })
     .option('--out <file>', 'write the report to this file instead of stdout')
     .action((journal: string, flags: { format: Format; out?: string }) => {
-      process.exitCode = renderReportFile(journal, flags.format, flags.out, {
-        writeOut: (text) => process.stdout.write(text),
-        writeErr: (text) => process.stderr.write(text),
-      });
+      context.settle(renderReportFile(journal, flags.format, flags.out, context));
     });
 }

@@ -1,107 +1,106 @@
+// `faultline run FILE`: one experiment to its verdict, with live progress on stderr and the
+// verdict, what is left behind (if anything) and the journal's path on stdout. The exit code is
+// the verdict's; a journal that cannot be written is an environment error (6).
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { exitCodeFor } from '../../src/engine/verdict.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
-import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
+import { parseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import { makeRunId } from '../../src/run-id.ts';
-import { newSeed, parseSeed } from '../../src/selection/seeded-random.ts';
+import { newSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
-import { executeRun } from '../execute-run.ts';
-import { collectVar } from '../parse-vars.ts';
+import type { CliContext, CommandContext } from '../cli-context.ts';
+import { CommandError } from '../command-error.ts';
+import { type ExecutedRun, executeRun } from '../execute-run.ts';
+import {
+  type ClusterFlags,
+  contextOption,
+  kubeconfigOption,
+  type LedgerFlags,
+  ledgerOption,
+  revertTimeoutOption,
+  seedOption,
+  type VarFlags,
+  varOption,
+} from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { onStopSignals } from '../stop-signals.ts';
+import { createTerminal } from '../terminal.ts';
 
-type RunFlags = {
-  var?: Record<string, string>;
-  seed?: number;
-  reportDir: string;
-  ledger?: string;
-  kubeconfig?: string;
-  context?: string;
-  revertTimeout: string;
-  junit?: string;
-};
+type RunFlags = ClusterFlags &
+  LedgerFlags &
+  VarFlags & {
+    seed?: number;
+    reportDir: string;
+    /** Milliseconds. */
+    revertTimeout: number;
+    junit?: string;
+  };
 
-export function createRunCommand(): Command {
+export function createRunCommand(context: CommandContext): Command {
   return new Command('run')
     .description('run an experiment: steady state, faults, continuous probes, revert, verdict')
     .argument('<file>', 'the experiment (YAML or JSON)')
-    .option('--var <KEY=VALUE>', 'set a variable (repeatable)', collectVar)
-    .option('--seed <n>', 'the random seed for target selection (replays a run)', (v) => {
-      const seed = parseSeed(v);
-      if (seed === undefined)
-        throw new InvalidArgumentError(`expected a non-negative integer, found ${JSON.stringify(v)}`);
-      return seed;
-    })
+    .addOption(varOption())
+    .addOption(seedOption())
     .option('--report-dir <dir>', 'where reports/<run-id>/ goes', 'reports')
-    .option(
-      '--ledger <file>',
-      'the fault ledger file (default $FAULTLINE_LEDGER or ~/.local/state/faultline/ledger.jsonl)',
-    )
-    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, in-cluster, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--revert-timeout <duration>', 'how long to keep retrying a revert before giving up', '60s')
+    .addOption(ledgerOption())
+    .addOption(kubeconfigOption())
+    .addOption(contextOption())
+    .addOption(revertTimeoutOption())
     .option(
       '--junit <file>',
       'also write a JUnit XML report (one test case per probe and per revert) to this file',
     )
     .action(async (file: string, flags: RunFlags) => {
-      process.exitCode = await runCommandAction(file, flags);
+      context.settle(await runExperimentFile(file, flags, context));
     });
 }
 
-async function runCommandAction(file: string, flags: RunFlags): Promise<number> {
+async function runExperimentFile(file: string, flags: RunFlags, context: CommandContext): Promise<number> {
   const loaded = await loadExperiment(file, {
     vars: flags.var ?? {},
-    env: process.env,
+    env: context.env,
     unresolved: 'error',
     kinds: ['Experiment'],
   });
-  for (const diagnostic of sortDiagnostics(loaded.diagnostics))
-    console.error(loaded.redact(formatDiagnostic(diagnostic)));
+  context.hideSecrets(loaded.redact);
+  const stderr = createTerminal(context.stderr, context.env, loaded.redact);
+  for (const diagnostic of sortDiagnostics(loaded.diagnostics)) stderr.print(formatDiagnostic(diagnostic));
   const { experiment } = loaded;
   if (!experiment || countBySeverity(loaded.diagnostics).errors > 0) return ExitCode.invalidInput;
-  if (tryParseDuration(flags.revertTimeout) === undefined) {
-    console.error(
-      `--revert-timeout: expected a duration such as 30s or 2m, found ${JSON.stringify(flags.revertTimeout)}`,
-    );
-    return ExitCode.invalidInput;
-  }
   const seed = flags.seed ?? newSeed();
   const runId = makeRunId(Date.now());
-  const runtime = buildRuntime({ ...flags, userAgent: 'faultline (run)', seed });
-  const reportDir = resolve(flags.reportDir, runId);
-  const progress = createProgress(process.stderr, loaded.redact, parseDuration(experiment.spec.duration));
+  const runtime = buildRuntime({ ...flags, env: context.env, userAgent: 'faultline (run)', seed });
+  const progress = createProgress(stderr, loaded.redact, parseDuration(experiment.spec.duration));
   const controller = new AbortController();
   const reverting = new Set<string>();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals === 1) {
-      console.error(`\nreceived ${signal}: stopping the run and reverting every fault`);
+  const stopListening = onStopSignals(context.signals, {
+    stop: (signal) => {
+      stderr.print(`\nreceived ${signal}: stopping the run and reverting every fault`);
       controller.abort(`interrupted by ${signal}`);
-    } else {
-      const still = [...reverting];
-      console.error(
-        still.length === 0
+    },
+    again: (signal) =>
+      stderr.print(
+        reverting.size === 0
           ? `received ${signal} again: finishing up (nothing is being reverted right now)`
-          : `received ${signal} again: still reverting ${still.join(', ')}; waiting for it to finish so nothing is left behind`,
-      );
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  console.error(`run ${runId} of ${experiment.metadata.name} (seed ${seed}); ledger ${runtime.ledger.file}`);
+          : `received ${signal} again: still reverting ${[...reverting].join(', ')}; waiting for it to finish so nothing is left behind`,
+      ),
+  });
+  stderr.print(`run ${runId} of ${experiment.metadata.name} (seed ${seed}); ledger ${runtime.ledger.file}`);
+  let executed: ExecutedRun;
   try {
-    const outcome = await executeRun(
+    executed = await executeRun(
       {
         experiment,
-        experimentSource: experiment,
+        // The journal keeps the experiment as written: `${NAME}`, never a secret's value.
+        experimentSource: loaded.source,
         experimentFile: resolve(file),
         runId,
         seed,
-        revertTimeoutMs: parseDuration(flags.revertTimeout),
+        revertTimeoutMs: flags.revertTimeout,
         signal: controller.signal,
         onEvent: (event, journal) => {
           if (event.type === 'reverting' && event.fault) reverting.add(event.fault);
@@ -110,32 +109,62 @@ async function runCommandAction(file: string, flags: RunFlags): Promise<number> 
           progress.event(event, journal);
         },
         onSample: (sample) => progress.sample(sample),
-        reportDir,
+        reportDir: resolve(flags.reportDir, runId),
         redact: loaded.redact,
         junitFile: flags.junit,
       },
       runtime,
     );
-    progress.stop();
-    const { journal, journalFile, reports } = outcome;
-    if (outcome.reportError)
-      console.error(`could not write the reports: ${outcome.reportError} (the journal is complete)`);
-    console.log(`verdict: ${outcome.verdict} — ${loaded.redact(journal.reason ?? '')}`);
-    for (const rollback of journal.failedRollbacks ?? [])
-      console.log(
-        loaded.redact(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`),
-      );
-    if (outcome.revertFailed) {
-      console.log('COULD NOT REVERT — these faults may still be in place:');
-      for (const left of journal.ledger.leftBehind) console.log(`  - ${left.description} (${left.error})`);
-      console.log(`run \`faultline recover --ledger ${runtime.ledger.file}\` once the servers answer again`);
-    }
-    console.log(`journal: ${journalFile}`);
-    if (reports?.junit) console.log(`junit: ${reports.junit}`);
-    if (reports) console.log(`report: ${reports.html}`);
-    return exitCodeFor(outcome.verdict, outcome.revertFailed, outcome.rollbackFailed);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    progress.stop();
+    stopListening();
   }
+  return printOutcome(executed, runtime.ledger.file, context, loaded.redact);
+}
+
+// The verdict, what is left behind (if anything), and where the journal and reports are.
+function printOutcome(
+  executed: ExecutedRun,
+  ledgerFile: string,
+  context: CliContext,
+  redact: (text: string) => string,
+): number {
+  const stdout = createTerminal(context.stdout, context.env, redact);
+  const stderr = createTerminal(context.stderr, context.env, redact);
+  const { journal } = executed;
+  if (executed.reportError)
+    stderr.print(`could not write the reports: ${executed.reportError} (the journal is complete)`);
+  // An unexpected failure is never reported as a verdict.
+  if (executed.unexpected === undefined)
+    stdout.print(`verdict: ${executed.verdict} — ${journal.reason ?? ''}`);
+  for (const rollback of journal.failedRollbacks ?? [])
+    stdout.print(`ROLLBACK FAILED: ${rollback.probe} (${rollback.outcome}: ${rollback.detail})`);
+  if (executed.revertFailed) {
+    stdout.print('COULD NOT REVERT — these faults may still be in place:');
+    for (const left of journal.ledger.leftBehind) stdout.print(`  - ${left.description} (${left.error})`);
+    stdout.print(`run \`faultline recover --ledger ${ledgerFile}\` once the servers answer again`);
+  }
+  const failure = failureOf(executed);
+  if (failure) throw failure;
+  stdout.print(`journal: ${executed.journalFile}`);
+  if (executed.reports?.junit) stdout.print(`junit: ${executed.reports.junit}`);
+  if (executed.reports) stdout.print(`report: ${executed.reports.html}`);
+  return exitCodeFor(executed.verdict, executed.revertFailed, executed.rollbackFailed);
+}
+
+// Whatever the verdict, a run without its journal, or one that broke, is an environment error;
+// unless something is left behind, which the output says and which matters more.
+function failureOf(executed: ExecutedRun): CommandError | undefined {
+  const exitCode = executed.revertFailed ? ExitCode.revertFailed : ExitCode.environmentError;
+  if (executed.journalError !== undefined)
+    return new CommandError(exitCode, `could not write the journal ${executed.journalFile}`, {
+      cause: executed.journalError,
+    });
+  if (executed.unexpected !== undefined)
+    return new CommandError(
+      exitCode,
+      `the run failed unexpectedly, after reverting what it could (journal: ${executed.journalFile})`,
+      { cause: executed.unexpected },
+    );
+  return undefined;
 }

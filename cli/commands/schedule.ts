@@ -4,49 +4,57 @@
 // applied, in the schedule's time zone; then exits.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLeaseClient } from '../../src/adapters/kubernetes-lease.ts';
 import { systemClock } from '../../src/clock.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
-import { parseDuration, tryParseDuration } from '../../src/experiment/duration.ts';
-import { loadExperiment } from '../../src/experiment/load-experiment.ts';
+import { parseDuration } from '../../src/experiment/duration.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
 import { recoveryScopeOf } from '../../src/faults/fault-drivers.ts';
 import { recoverFaults } from '../../src/ledger/recover.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
-import { createDaemon, type RunEntry } from '../../src/schedule/daemon.ts';
-import { parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
-import { createDaemonMetrics } from '../../src/schedule/daemon-metrics.ts';
+import { createDaemon, type Daemon } from '../../src/schedule/daemon.ts';
+import { type ListenAddress, parseListenAddress, startDaemonHttp } from '../../src/schedule/daemon-http.ts';
+import { createDaemonMetrics, type DaemonMetrics } from '../../src/schedule/daemon-metrics.ts';
 import { createJsonLog, type Log, type LogLevel } from '../../src/schedule/json-log.ts';
-import { createLeaseElector } from '../../src/schedule/lease-elector.ts';
+import { createLeaseElector, type LeaseElector } from '../../src/schedule/lease-elector.ts';
 import { type LoadedSchedule, loadSchedule } from '../../src/schedule/load-schedule.ts';
 import { planFires } from '../../src/schedule/next-fires.ts';
 import { createWebhookNotifier } from '../../src/schedule/notify-webhook.ts';
 import { compileFireRules } from '../../src/schedule/windows.ts';
 import { formatInZone } from '../../src/schedule/zoned-time.ts';
-import { newSeed } from '../../src/selection/seeded-random.ts';
 import { buildRuntime } from '../build-runtime.ts';
-import { executeRun } from '../execute-run.ts';
+import type { CliContext, CommandContext } from '../cli-context.ts';
+import { CommandError } from '../command-error.ts';
+import {
+  type ClusterFlags,
+  contextOption,
+  kubeconfigOption,
+  type LedgerFlags,
+  ledgerOption,
+  revertTimeoutOption,
+} from '../options.ts';
+import { createRunEntry } from '../run-scheduled-entry.ts';
+import { onStopSignals } from '../stop-signals.ts';
+import { createTerminal, escapeJsonControl } from '../terminal.ts';
 
-type ScheduleFlags = {
-  next?: number;
-  from?: number;
-  listen: string;
-  reportDir: string;
-  ledger?: string;
-  kubeconfig?: string;
-  context?: string;
-  revertTimeout: string;
-  identity?: string;
-  logLevel: LogLevel;
-};
+type ScheduleFlags = ClusterFlags &
+  LedgerFlags & {
+    next?: number;
+    from?: number;
+    listen: ListenAddress;
+    reportDir: string;
+    /** Milliseconds. */
+    revertTimeout: number;
+    identity?: string;
+    logLevel: LogLevel;
+  };
 
 const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
-export function createScheduleCommand(): Command {
+export function createScheduleCommand(context: CommandContext): Command {
   return new Command('schedule')
     .description(
       'run a game-day schedule as a daemon (cron in a time zone, windows, blackouts, jitter, one runner among replicas through a Kubernetes Lease, /metrics, /healthz, /readyz), or print its next fires',
@@ -64,15 +72,16 @@ export function createScheduleCommand(): Command {
         );
       return at;
     })
-    .option('--listen <host:port>', 'where /metrics, /healthz and /readyz answer', '127.0.0.1:9464')
-    .option('--report-dir <dir>', 'where reports/<run-id>/ go', 'reports')
-    .option(
-      '--ledger <file>',
-      'the fault ledger file (default $FAULTLINE_LEDGER or ~/.local/state/faultline/ledger.jsonl)',
+    .addOption(
+      new Option('--listen <host:port>', 'where /metrics, /healthz and /readyz answer')
+        .argParser(readListenAddress)
+        .default(readListenAddress('127.0.0.1:9464'), '127.0.0.1:9464'),
     )
-    .option('--kubeconfig <file>', 'kubeconfig file (default $KUBECONFIG, in-cluster, ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--revert-timeout <duration>', 'how long to keep retrying a revert before giving up', '60s')
+    .option('--report-dir <dir>', 'where reports/<run-id>/ go', 'reports')
+    .addOption(ledgerOption())
+    .addOption(kubeconfigOption())
+    .addOption(contextOption())
+    .addOption(revertTimeoutOption())
     .option(
       '--identity <name>',
       'this daemon in the Lease (default: the host name, process id and a random suffix)',
@@ -88,24 +97,26 @@ export function createScheduleCommand(): Command {
       'info',
     )
     .action(async (file: string, flags: ScheduleFlags) => {
-      if (flags.next !== undefined) {
-        process.exitCode = await printNextFires(file, flags);
-        return;
-      }
-      // Once stopped, nothing of the daemon is left to wait for (kept-alive sockets included).
-      process.exit(await runDaemon(file, flags));
+      // Once the daemon stops, the entry ends the process: kept-alive sockets do not hold it.
+      context.settle(
+        flags.next === undefined
+          ? await runDaemon(file, flags, context)
+          : await printNextFires(file, flags, context),
+      );
     });
 }
 
-function reportDiagnostics(loaded: LoadedSchedule): boolean {
-  for (const diagnostic of sortDiagnostics(loaded.diagnostics))
-    console.error(loaded.redact(formatDiagnostic(diagnostic)));
+function reportDiagnostics(loaded: LoadedSchedule, context: CliContext): boolean {
+  const stderr = createTerminal(context.stderr, context.env, loaded.redact);
+  for (const diagnostic of sortDiagnostics(loaded.diagnostics)) stderr.print(formatDiagnostic(diagnostic));
   return loaded.schedule !== undefined && countBySeverity(loaded.diagnostics).errors === 0;
 }
 
-async function printNextFires(file: string, flags: ScheduleFlags): Promise<number> {
-  const loaded = await loadSchedule(file, { env: process.env, unresolved: 'warning' });
-  if (!reportDiagnostics(loaded) || !loaded.schedule) return ExitCode.invalidInput;
+async function printNextFires(file: string, flags: ScheduleFlags, context: CliContext): Promise<number> {
+  const loaded = await loadSchedule(file, { env: context.env, unresolved: 'warning' });
+  if (!reportDiagnostics(loaded, context) || !loaded.schedule) return ExitCode.invalidInput;
+  const stdout = createTerminal(context.stdout, context.env, loaded.redact);
+  const stderr = createTerminal(context.stderr, context.env, loaded.redact);
   const { spec } = loaded.schedule;
   const timeZone = spec.timezone ?? 'UTC';
   const from = flags.from ?? Date.now();
@@ -119,38 +130,31 @@ async function printNextFires(file: string, flags: ScheduleFlags): Promise<numbe
   const experimentOf = new Map(spec.entries.map((entry) => [entry.name, entry.experiment]));
   const jitter = spec.jitter ? `; each starts up to ${spec.jitter} later (jitter)` : '';
   const shortfall = fires.length < count ? `; only ${fires.length} within the next two years` : '';
-  console.error(
+  stderr.print(
     `next fires of ${loaded.schedule.metadata.name} after ${formatInZone(from, timeZone)} (${timeZone})${jitter}${shortfall}`,
   );
   for (const fire of fires)
-    console.log(`${formatInZone(fire.at, timeZone)}  ${fire.entry}  ${experimentOf.get(fire.entry)}`);
-  return ExitCode.held;
+    stdout.print(`${formatInZone(fire.at, timeZone)}  ${fire.entry}  ${experimentOf.get(fire.entry)}`);
+  return ExitCode.ok;
 }
 
-function defaultIdentity(): string {
-  return `${process.env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+function defaultIdentity(env: CliContext['env']): string {
+  return `${env.POD_NAME ?? hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
 }
 
-async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
+async function runDaemon(file: string, flags: ScheduleFlags, context: CommandContext): Promise<number> {
+  const stderr = createTerminal(context.stderr, context.env);
   if (flags.from !== undefined) {
-    console.error('--from goes with --next: the daemon fires from now');
+    stderr.print('--from goes with --next: the daemon fires from now');
     return ExitCode.invalidInput;
   }
-  const loaded = await loadSchedule(file, { env: process.env, unresolved: 'error' });
-  if (!reportDiagnostics(loaded) || !loaded.schedule) return ExitCode.invalidInput;
+  const loaded = await loadSchedule(file, { env: context.env, unresolved: 'error' });
+  if (!reportDiagnostics(loaded, context) || !loaded.schedule) return ExitCode.invalidInput;
+  context.hideSecrets(loaded.redact);
   const schedule: Schedule = loaded.schedule;
-  const listen = parseListenAddress(flags.listen);
-  const revertTimeoutMs = tryParseDuration(flags.revertTimeout);
-  if (!listen || revertTimeoutMs === undefined) {
-    console.error(
-      listen
-        ? `--revert-timeout: expected a duration such as 30s or 2m, found ${JSON.stringify(flags.revertTimeout)}`
-        : `--listen: expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(flags.listen)}`,
-    );
-    return ExitCode.invalidInput;
-  }
+  const revertTimeoutMs = flags.revertTimeout;
   const log: Log = createJsonLog({
-    write: (line) => process.stdout.write(line),
+    write: (line) => context.stdout.write(escapeJsonControl(line)),
     redact: loaded.redact,
     level: flags.logLevel,
   });
@@ -165,86 +169,27 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
       experiment: experimentNames[entry.name] ?? '',
     })),
   });
-  const identity = flags.identity ?? defaultIdentity();
+  const identity = flags.identity ?? defaultIdentity(context.env);
   const connection = { kubeconfig: flags.kubeconfig, context: flags.context, ledger: flags.ledger };
-  let elector: ReturnType<typeof createLeaseElector> | undefined;
-  if (schedule.spec.lease) {
-    const { name, namespace } = schedule.spec.lease;
-    const durationMs = parseDuration(schedule.spec.lease.duration ?? '15s');
-    try {
-      const client = createLeaseClient({ ...connection, name, namespace, requestTimeoutMs: durationMs / 3 });
-      elector = createLeaseElector({
-        client,
-        identity,
-        durationMs,
-        clock: systemClock,
-        log: (level, message) => log(level, message),
-      });
-    } catch (error) {
-      console.error(`cannot use the Lease ${namespace}/${name}: ${(error as Error).message}`);
-      return ExitCode.environmentError;
-    }
-  }
-  const runEntry: RunEntry = async (entry, { runId, signal }) => {
-    const experimentFile = experimentFiles.get(entry.name) ?? resolve(entry.experiment);
-    const experimentLoaded = await loadExperiment(experimentFile, {
-      vars: entry.vars ?? {},
-      env: process.env,
-      unresolved: 'error',
-      kinds: ['Experiment'],
-    });
-    const { experiment, redact } = experimentLoaded;
-    if (!experiment) {
-      const [first] = sortDiagnostics(experimentLoaded.diagnostics);
-      const problem = first ? redact(formatDiagnostic(first)) : 'it is not valid';
-      return {
-        experiment: experimentNames[entry.name] ?? entry.name,
-        verdict: 'error',
-        reason: `cannot load the experiment: ${problem}`,
-        revertFailed: false,
-      };
-    }
-    const seed = newSeed();
-    const runtime = buildRuntime({ ...connection, seed, userAgent: 'faultline (schedule)' });
-    const executed = await executeRun(
-      {
-        experiment,
-        experimentSource: experiment,
-        experimentFile,
-        runId,
-        seed,
-        revertTimeoutMs,
-        signal,
-        reportDir: resolve(flags.reportDir, runId),
-        redact,
-        onEvent: (event) =>
-          log(event.type.endsWith('failed') ? 'warn' : 'info', redact(event.message), {
-            runId,
-            phase: event.phase,
-            event: event.type,
-          }),
-      },
-      runtime,
-    );
-    if (executed.reportError)
-      log('warn', 'could not write the reports (the journal is complete)', {
-        runId,
-        error: executed.reportError,
-      });
-    return {
-      experiment: experiment.metadata.name,
-      verdict: executed.verdict,
-      reason: redact(executed.journal.reason ?? ''),
-      // A failed rollback, like a failed revert, may leave something behind (exit 5).
-      revertFailed: executed.revertFailed || executed.rollbackFailed,
-      report: executed.reports?.html ?? executed.journalFile,
-      journal: executed.journal,
-    };
-  };
+  const elector = createElector(schedule, { ...connection, identity, log });
+  const runEntry = createRunEntry({
+    experimentFiles,
+    experimentNames,
+    connection,
+    revertTimeoutMs,
+    reportDir: flags.reportDir,
+    log,
+    env: context.env,
+  });
   const experiments = loaded.entries.flatMap((entry) => (entry.experiment ? [entry.experiment] : []));
   const faults = experiments.flatMap((experiment) => experiment.spec.faults);
   const recover = async () => {
-    const runtime = buildRuntime({ ...connection, seed: 0, userAgent: 'faultline (schedule)' });
+    const runtime = buildRuntime({
+      ...connection,
+      env: context.env,
+      seed: 0,
+      userAgent: 'faultline (schedule)',
+    });
     const result = await recoverFaults({
       ledger: runtime.ledger,
       context: { ...runtime, clock: systemClock },
@@ -259,7 +204,6 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
       });
     for (const problem of result.scanErrors) log('warn', problem);
   };
-  const webhooks = schedule.spec.notifications?.webhooks.map((webhook) => webhook.url) ?? [];
   const daemon = createDaemon({
     schedule,
     experimentNames,
@@ -271,49 +215,89 @@ async function runDaemon(file: string, flags: ScheduleFlags): Promise<number> {
     elector,
     runner: identity,
     recover,
-    notify:
-      webhooks.length > 0
-        ? createWebhookNotifier({
-            urls: webhooks,
-            clock: systemClock,
-            log,
-            onFailure: metrics.notificationFailed,
-          })
-        : undefined,
+    notify: createNotifier(schedule, metrics, log),
   });
-  let http: Awaited<ReturnType<typeof startDaemonHttp>>;
+  const http = await startHttp(flags.listen, metrics, daemon);
+  log('info', 'listening', { url: urlOf(http.address) });
+  daemon.start();
+  return waitForStopSignal(context, { daemon, http, log });
+}
+
+// A webhook per run end, when the schedule names any.
+function createNotifier(schedule: Schedule, metrics: DaemonMetrics, log: Log) {
+  const urls = schedule.spec.notifications?.webhooks.map((webhook) => webhook.url) ?? [];
+  if (urls.length === 0) return undefined;
+  return createWebhookNotifier({ urls, clock: systemClock, log, onFailure: metrics.notificationFailed });
+}
+
+function readListenAddress(text: string): ListenAddress {
+  const address = parseListenAddress(text);
+  if (!address)
+    throw new InvalidArgumentError(
+      `expected HOST:PORT such as 127.0.0.1:9464, found ${JSON.stringify(text)}`,
+    );
+  return address;
+}
+
+const urlOf = ({ host, port }: ListenAddress) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+// /metrics, /healthz and /readyz; an address that cannot be listened on stops the daemon (exit 6).
+async function startHttp(listen: ListenAddress, metrics: DaemonMetrics, daemon: Daemon) {
   try {
-    http = await startDaemonHttp({
+    return await startDaemonHttp({
       listen,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.render() }),
       isHealthy: daemon.isHealthy,
       isReady: daemon.isReady,
     });
   } catch (error) {
-    console.error(`cannot listen on ${flags.listen}: ${(error as Error).message}`);
-    return ExitCode.environmentError;
+    throw new CommandError(ExitCode.environmentError, `cannot listen on ${urlOf(listen)}`, { cause: error });
   }
-  log('info', 'listening', {
-    url: `http://${http.address.host.includes(':') ? `[${http.address.host}]` : http.address.host}:${http.address.port}`,
-  });
-  daemon.start();
+}
+
+// With a Lease in the schedule, this daemon runs only while it leads.
+function createElector(
+  schedule: Schedule,
+  options: ClusterFlags & { identity: string; log: Log },
+): LeaseElector | undefined {
+  if (!schedule.spec.lease) return undefined;
+  const { name, namespace } = schedule.spec.lease;
+  const durationMs = parseDuration(schedule.spec.lease.duration ?? '15s');
+  try {
+    const client = createLeaseClient({ ...options, name, namespace, requestTimeoutMs: durationMs / 3 });
+    return createLeaseElector({
+      client,
+      identity: options.identity,
+      durationMs,
+      clock: systemClock,
+      log: (level, message) => options.log(level, message),
+    });
+  } catch (error) {
+    throw new CommandError(ExitCode.environmentError, `cannot use the Lease ${namespace}/${name}`, {
+      cause: error,
+    });
+  }
+}
+
+// The daemon runs until a stop signal: then its run is aborted and reverted, the Lease released,
+// and the exit code says whether anything was left behind.
+function waitForStopSignal(
+  context: CliContext,
+  running: { daemon: Daemon; http: { close(): Promise<void> }; log: Log },
+): Promise<number> {
+  const { daemon, http, log } = running;
   return new Promise<number>((done) => {
-    let signals = 0;
-    const onSignal = (signal: NodeJS.Signals) => {
-      signals++;
-      if (signals > 1) {
-        log('warn', `received ${signal} again: still stopping (reverting and releasing the Lease first)`);
-        return;
-      }
-      log('info', `received ${signal}: stopping`);
-      void daemon.stop(`interrupted by ${signal}`).then(async ({ revertFailed }) => {
-        await http.close();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-        done(revertFailed ? ExitCode.revertFailed : ExitCode.held);
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    const stopListening = onStopSignals(context.signals, {
+      stop: (signal) => {
+        log('info', `received ${signal}: stopping`);
+        void daemon.stop(`interrupted by ${signal}`).then(async ({ revertFailed }) => {
+          await http.close();
+          stopListening();
+          done(revertFailed ? ExitCode.revertFailed : ExitCode.ok);
+        });
+      },
+      again: (signal) =>
+        log('warn', `received ${signal} again: still stopping (reverting and releasing the Lease first)`),
+    });
   });
 }

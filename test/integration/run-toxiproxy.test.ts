@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
+import { faultOnlyExperiment } from '../helpers/fault-only-experiment.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { runProcess } from '../helpers/run-process.ts';
@@ -137,7 +138,8 @@ test.serial('steady state not met before: exit 3 and Toxiproxy untouched', async
   t.deepEqual(readLedgerLines(env.FAULTLINE_LEDGER), [], 'nothing was even recorded as injected');
 });
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP is a closed terminal: it stops the run like Ctrl-C, never the process as it is.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test.serial(`${signal} mid-fault: exit 4 within 5 s, no toxic left, every proxy enabled`, async (t) => {
     const env = freshEnv();
     const file = writeExperiment(
@@ -200,6 +202,44 @@ test.serial('SIGINT: a rollback that takes 1 s still runs to its end, and is jou
   t.true(journal.events.some((e) => e.type === 'rollback-succeeded'));
   await assertToxiproxyClean(t);
 });
+
+test.serial(
+  'a secret in a probe URL and header: the journal holds ${TOKEN} as written; no output or file shows its value',
+  async (t) => {
+    const token = 'tok-Hq7vX2mZ9w';
+    const env = { ...freshEnv(), FAULTLINE_TEST_TOKEN: token };
+    const file = writeExperiment(
+      shopExperiment('secret-token', '${STOREFRONT_URL}', latencyFault('0s'), '2s')
+        .replace(
+          'http: { url: "${STOREFRONT_URL}/", timeout: 2s }',
+          'http: { url: "${STOREFRONT_URL}/?token=${TOKEN}", headers: { Authorization: "Bearer ${TOKEN}" }, timeout: 2s }',
+        )
+        .replace('  duration: 2s', '  secrets: { TOKEN: { env: FAULTLINE_TEST_TOKEN } }\n  duration: 2s'),
+    );
+    const reports = join(dir, 'secret-reports');
+    const result = await runFaultline(['run', file, '--report-dir', reports], env);
+    t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
+    t.false(
+      result.stdout.includes(token) || result.stderr.includes(token),
+      'nothing printed shows the token',
+    );
+    const journalFile = /journal: (\S+)/.exec(result.stdout)?.[1] ?? '';
+    const journal = JSON.parse(readFileSync(journalFile, 'utf8'));
+    const probe = journal.experiment.spec.hypothesis.probes[0].http;
+    t.is(probe.url, '${STOREFRONT_URL}/?token=${TOKEN}', 'the experiment as written');
+    t.is(probe.headers.Authorization, 'Bearer ${TOKEN}');
+    t.true(
+      journal.samples.some(
+        (s: { probe: string; outcome: string }) => s.probe === 'page-latency' && s.outcome === 'ok',
+      ),
+      'the probe really ran with its secret',
+    );
+    const runDir = join(journalFile, '..');
+    for (const name of readdirSync(runDir))
+      t.false(readFileSync(join(runDir, name), 'utf8').includes(token), name);
+    await assertToxiproxyClean(t);
+  },
+);
 
 // After kill -9 at different moments, `faultline recover` puts Toxiproxy back exactly as it was.
 for (const killAfterMs of [0, 300, 1500]) {
@@ -282,22 +322,6 @@ async function startPrivateToxiproxy(name: string, upstream: string) {
     },
   };
 }
-
-// An experiment whose hypothesis always holds, so only the fault's inject and revert matter.
-const faultOnlyExperiment = (name: string, duration: string, fault: string) => `
-apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  duration: ${duration}
-  hypothesis:
-    probes:
-      - name: always-fine
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-  faults:
-    - ${fault}
-`;
 
 test.serial(
   'Toxiproxy killed mid-run: the runner retries the revert; the ledger closes only once it is gone',

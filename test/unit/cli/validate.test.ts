@@ -1,10 +1,11 @@
-// `faultline validate`: in memory through validateFiles, and as a user runs it (npx, a child process).
+// `faultline validate`: in-process with in-memory streams, and as a user runs it (npx, a child process).
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { collectVar, validateFiles } from '../../../cli/commands/validate.ts';
+import { collectVar } from '../../../cli/options.ts';
 import { ExitCode } from '../../../src/exit-codes.ts';
+import { runInProcess } from '../../helpers/in-process-cli.ts';
 import { runProcess } from '../../helpers/run-process.ts';
 import { projectRoot } from '../../helpers/sandbox-env.ts';
 
@@ -18,18 +19,10 @@ writeFileSync(
   'apiVersion: faultline.dev/v1alpha1\nkind: Experiment\nmetadata: { name: bad }\nspec:\n  duration: 1 minute\n',
 );
 
-function memoryIo(options: { colour?: boolean; env?: Record<string, string> } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io = {
-    env: options.env ?? {},
-    writeOut: (text: string) => out.push(text),
-    writeErr: (text: string) => err.push(text),
-    colourOut: options.colour ?? false,
-    colourErr: options.colour ?? false,
-  };
-  return { io, out, err };
-}
+const validate = (
+  args: string[],
+  options: { tty?: boolean; env?: Record<string, string | undefined> } = {},
+) => runInProcess(['validate', ...args], options);
 
 test('the shipped experiments are all there', (t) => {
   t.deepEqual(shipped.sort(), [
@@ -41,68 +34,73 @@ test('the shipped experiments are all there', (t) => {
 });
 
 test('valid files: ok per file, warnings for unresolved variables, exit 0', async (t) => {
-  const { io, out, err } = memoryIo();
-  const exitCode = await validateFiles(
-    shipped.map((file) => join(projectRoot, file)),
-    {},
-    io,
-  );
-  t.is(exitCode, ExitCode.held);
-  t.deepEqual(
-    out.map((line) => line.replace(projectRoot, '')),
-    [
-      'ok experiments/catalog-partition.yaml (4 warnings)\n',
-      'ok experiments/checkout-pod-kill.yaml\n',
-      'ok experiments/gameday.yaml (1 warning)\n',
-      'ok experiments/storefront-survives-slow-catalog.yaml (4 warnings)\n',
-    ],
-  );
-  t.is(err.length, 9);
+  const { exitCode, stdout, stderr } = await validate(shipped.map((file) => join(projectRoot, file)));
+  t.is(exitCode, ExitCode.ok);
+  t.deepEqual(stdout.replaceAll(projectRoot, '').split('\n'), [
+    'ok experiments/catalog-partition.yaml (4 warnings)',
+    'ok experiments/checkout-pod-kill.yaml',
+    'ok experiments/gameday.yaml (1 warning)',
+    'ok experiments/storefront-survives-slow-catalog.yaml (4 warnings)',
+    '',
+  ]);
+  const warnings = stderr.trimEnd().split('\n');
+  t.is(warnings.length, 9);
   t.true(
-    err.every((line) =>
+    warnings.every((line) =>
       /^\S+\.yaml:\d+:\d+: warning: .*(unresolved variable|variable \S+ is not set)/.test(line),
     ),
   );
 });
 
 test('variables from the environment and --var silence the warnings', async (t) => {
-  const { io, out, err } = memoryIo({
-    env: { STOREFRONT_URL: 'http://storefront', TOXIPROXY_URL: 'http://toxiproxy' },
-  });
-  const exitCode = await validateFiles(
-    [join(projectRoot, 'experiments/storefront-survives-slow-catalog.yaml')],
-    { PROMETHEUS_URL: 'http://prometheus' },
-    io,
+  const { exitCode, stdout, stderr } = await validate(
+    [
+      join(projectRoot, 'experiments/storefront-survives-slow-catalog.yaml'),
+      '--var',
+      'PROMETHEUS_URL=http://prometheus',
+    ],
+    { env: { STOREFRONT_URL: 'http://storefront', TOXIPROXY_URL: 'http://toxiproxy' } },
   );
-  t.is(exitCode, ExitCode.held);
-  t.deepEqual(err, []);
-  t.regex(out.join(''), /^ok .*storefront-survives-slow-catalog\.yaml\n$/);
+  t.is(exitCode, ExitCode.ok);
+  t.is(stderr, '');
+  t.regex(stdout, /^ok .*storefront-survives-slow-catalog\.yaml\n$/);
 });
 
 test('an invalid file among valid ones: errors on stderr, a count on stdout, exit 2', async (t) => {
-  const { io, out, err } = memoryIo();
-  const exitCode = await validateFiles(
-    [invalidFile, join(projectRoot, 'experiments/checkout-pod-kill.yaml')],
-    {},
-    io,
-  );
-  t.is(exitCode, ExitCode.invalidInput);
-  t.deepEqual(err, [
-    `${invalidFile}:5:3: error: spec: missing required field "hypothesis"\n`,
-    `${invalidFile}:5:3: error: spec: missing required field "faults"\n`,
-    `${invalidFile}:5:13: error: spec.duration: expected a duration such as 500ms, 30s, 2m or 1h, found "1 minute"\n`,
+  const { exitCode, stdout, stderr } = await validate([
+    invalidFile,
+    join(projectRoot, 'experiments/checkout-pod-kill.yaml'),
   ]);
-  t.is(out[0], `${invalidFile}: 3 errors, 0 warnings\n`);
-  t.regex(out[1] ?? '', /^ok .*checkout-pod-kill\.yaml\n$/);
+  t.is(exitCode, ExitCode.invalidInput);
+  t.is(
+    stderr,
+    [
+      `${invalidFile}:5:3: error: spec: missing required field "hypothesis"\n`,
+      `${invalidFile}:5:3: error: spec: missing required field "faults"\n`,
+      `${invalidFile}:5:13: error: spec.duration: expected a duration such as 500ms, 30s, 2m or 1h, found "1 minute"\n`,
+    ].join(''),
+  );
+  const [first, second] = stdout.split('\n');
+  t.is(first, `${invalidFile}: 3 errors, 0 warnings`);
+  t.regex(second ?? '', /^ok .*checkout-pod-kill\.yaml$/);
 });
 
-test('colour only when asked for', async (t) => {
-  const plain = memoryIo();
-  await validateFiles([invalidFile], {}, plain.io);
-  t.false([...plain.out, ...plain.err].join('').includes('\u001b['));
-  const coloured = memoryIo({ colour: true });
-  await validateFiles([invalidFile], {}, coloured.io);
-  t.true(coloured.err[0]?.includes('\u001b[31merror\u001b[0m'));
+test('colour only on a terminal, and never with NO_COLOR or TERM=dumb', async (t) => {
+  const plain = await validate([invalidFile]);
+  t.false((plain.stdout + plain.stderr).includes('\u001b'));
+  const coloured = await validate([invalidFile], { tty: true });
+  t.true(coloured.stderr.includes('\u001b[31merror\u001b[39m'), coloured.stderr);
+  for (const env of [{ NO_COLOR: '1' }, { TERM: 'dumb' }]) {
+    const refused = await validate([invalidFile], { tty: true, env });
+    t.false((refused.stdout + refused.stderr).includes('\u001b'), JSON.stringify(env));
+  }
+});
+
+test('a malformed --var is a usage error, exit 2, in-process too', async (t) => {
+  const result = await validate(['--var', 'oops', invalidFile]);
+  t.is(result.exitCode, ExitCode.invalidInput);
+  t.regex(result.stderr, /--var <KEY=VALUE>' argument 'oops' is invalid\. expected KEY=VALUE/);
+  t.is(result.stdout, '');
 });
 
 test('--var takes KEY=VALUE, the value may hold =', (t) => {
@@ -120,7 +118,7 @@ const faultline = (...args: string[]) =>
 
 test('npx faultline validate experiments/*.yaml exits 0', async (t) => {
   const result = await faultline('validate', ...shipped);
-  t.is(result.exitCode, ExitCode.held, result.stderr);
+  t.is(result.exitCode, ExitCode.ok, result.stderr);
   for (const file of shipped) t.true(result.stdout.includes(`ok ${file}`), result.stdout);
   t.notRegex(result.stderr, /: error: /);
 });
