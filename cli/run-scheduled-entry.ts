@@ -21,6 +21,8 @@ export type EntrySettings = {
   reportDir: string;
   log: Log;
   env: CliContext['env'];
+  /** Runs keep a Lease in the daemon's cluster even without Kubernetes faults (a schedule with a Lease). */
+  announceInCluster: boolean;
 };
 
 export function createRunEntry(settings: EntrySettings): RunEntry {
@@ -47,12 +49,15 @@ export function createRunEntry(settings: EntrySettings): RunEntry {
     const seed = newSeed();
     let executed: ExecutedRun;
     try {
-      const runtime = buildRuntime({
-        ...settings.connection,
-        env: settings.env,
-        seed,
-        userAgent: 'faultline (schedule)',
-      });
+      const runtime = {
+        ...buildRuntime({
+          ...settings.connection,
+          env: settings.env,
+          seed,
+          userAgent: 'faultline (schedule)',
+        }),
+        announceInCluster: settings.announceInCluster,
+      };
       executed = await executeRun(
         {
           experiment,

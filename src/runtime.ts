@@ -22,6 +22,11 @@ export type Runtime = {
    * Kubernetes faults register there. Absent where no cluster can be configured (unit tests).
    */
   leases?: () => LeaseStore;
+  /**
+   * Every run announces itself in that cluster, Kubernetes faults or not: a daemon's runs, so a
+   * standby can tell the runs of a leader that died from the runs of one that lives.
+   */
+  announceInCluster?: boolean;
   /** Takes one sample of a probe (takeSample, in the real runtime). */
   sampleProbe: (probe: ProbeSpec, context: ProbeContext) => Promise<Sample>;
 };

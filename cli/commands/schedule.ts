@@ -11,8 +11,6 @@ import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
 import { parseDuration } from '../../src/experiment/duration.ts';
 import type { Schedule } from '../../src/experiment/schedule-schema.ts';
-import { recoveryScopeOf } from '../../src/faults/fault-drivers.ts';
-import { recoverFaults } from '../../src/ledger/recover.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { createCronSeries } from '../../src/schedule/cron-series.ts';
 import { createDaemon, type Daemon } from '../../src/schedule/daemon.ts';
@@ -25,9 +23,9 @@ import { planFires } from '../../src/schedule/next-fires.ts';
 import { createWebhookNotifier } from '../../src/schedule/notify-webhook.ts';
 import { compileFireRules } from '../../src/schedule/windows.ts';
 import { formatInZone } from '../../src/schedule/zoned-time.ts';
-import { buildRuntime } from '../build-runtime.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { CommandError } from '../command-error.ts';
+import { createDaemonRecovery } from '../daemon-recovery.ts';
 import {
   type ClusterFlags,
   contextOption,
@@ -173,6 +171,7 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CommandCon
   const connection = { kubeconfig: flags.kubeconfig, context: flags.context, ledger: flags.ledger };
   const elector = createElector(schedule, { ...connection, identity, log });
   const runEntry = createRunEntry({
+    announceInCluster: schedule.spec.lease !== undefined,
     experimentFiles,
     experimentNames,
     connection,
@@ -182,28 +181,14 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CommandCon
     env: context.env,
   });
   const experiments = loaded.entries.flatMap((entry) => (entry.experiment ? [entry.experiment] : []));
-  const faults = experiments.flatMap((experiment) => experiment.spec.faults);
-  const recover = async () => {
-    const runtime = buildRuntime({
-      ...connection,
-      env: context.env,
-      seed: 0,
-      userAgent: 'faultline (schedule)',
-    });
-    const result = await recoverFaults({
-      ledger: runtime.ledger,
-      context: { ...runtime, clock: systemClock },
-      scope: recoveryScopeOf(faults),
-      timeoutMs: revertTimeoutMs,
-    });
-    for (const item of result.items)
-      log(item.ok ? 'info' : 'error', `recovered: ${item.description}`, {
-        ok: item.ok,
-        source: item.source,
-        detail: item.detail,
-      });
-    for (const problem of result.scanErrors) log('warn', problem);
-  };
+  const recovery = createDaemonRecovery({
+    schedule,
+    experiments,
+    connection,
+    env: context.env,
+    revertTimeoutMs,
+    log,
+  });
   const daemon = createDaemon({
     schedule,
     experimentNames,
@@ -214,7 +199,9 @@ async function runDaemon(file: string, flags: ScheduleFlags, context: CommandCon
     clock: systemClock,
     elector,
     runner: identity,
-    recover,
+    recover: recovery.recover,
+    sweep: recovery.recover,
+    halted: recovery.halted,
     notify: createNotifier(schedule, metrics, log),
   });
   const http = await startHttp(flags.listen, metrics, daemon);

@@ -3,13 +3,14 @@
 import { recoveryScopeOf } from '../faults/fault-drivers.ts';
 import { readHalt } from '../registry/halt.ts';
 import type { MethodClock } from './method-clock.ts';
+import { runLeases } from './run-leases.ts';
 import type { RunState } from './run-state.ts';
 
 export async function watchForHalt(state: RunState, method: MethodClock): Promise<void> {
   const { runtime, request, journal } = state;
   const scope = recoveryScopeOf(request.experiment.spec.faults);
   const places = {
-    leases: scope.cluster ? runtime.leases?.() : undefined,
+    leases: runLeases(scope, runtime),
     toxiproxies: scope.toxiproxyUrls.map(runtime.toxiproxy),
   };
   if (!places.leases && places.toxiproxies.length === 0) return;

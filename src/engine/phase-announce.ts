@@ -5,6 +5,7 @@ import { readHalt } from '../registry/halt.ts';
 import { seeRuns } from '../registry/live-runs.ts';
 import { sharedTargets, type Target, targetsOf } from '../registry/targets.ts';
 import type { BlastRadius } from '../selection/safety.ts';
+import { runLeases } from './run-leases.ts';
 import { announceRun } from './run-presence.ts';
 import type { RunState } from './run-state.ts';
 
@@ -17,7 +18,7 @@ export async function announceOrRefuse(
 ): Promise<string | undefined> {
   const { request, runtime } = state;
   const scope = recoveryScopeOf(request.experiment.spec.faults);
-  const leases = scope.cluster ? runtime.leases?.() : undefined;
+  const leases = runLeases(scope, runtime);
   const targets = targetsOf(radii);
   const halt = await readHalt({ leases, toxiproxies: scope.toxiproxyUrls.map(runtime.toxiproxy) });
   if (halt.halt)

@@ -1,5 +1,6 @@
 import { recoveryScopeOf } from '../faults/fault-drivers.ts';
 import { recoverEverywhere } from '../registry/recover-everywhere.ts';
+import { runLeases } from './run-leases.ts';
 import type { RunState } from './run-state.ts';
 
 // Recover: the faults of earlier runs that are gone (open ledger entries here and in the cluster,
@@ -16,7 +17,7 @@ export async function recoverOrphans(state: RunState): Promise<boolean> {
     scope,
     timeoutMs: journal.settings.revertTimeoutMs,
     currentRunId: request.runId,
-    leases: scope.cluster ? runtime.leases?.() : undefined,
+    leases: runLeases(scope, runtime),
   });
   for (const item of recovered.items) {
     state.emit(

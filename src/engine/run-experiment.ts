@@ -2,6 +2,7 @@
 // limits), steady state before, the method, revert (always), rollbacks (always), recovery and the
 // steady state after, then the verdict. Failures are recorded in the journal, not thrown; an
 // unexpected error after something was injected still reverts it before it is rethrown.
+import { enterRun } from '../ledger/runs-in-process.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlastRadius } from '../selection/safety.ts';
 import type { FollowUps } from './follow-ups.ts';
@@ -30,6 +31,16 @@ export class UnexpectedRunError extends Error {
 }
 
 export async function runExperiment(request: RunRequest, runtime: Runtime): Promise<RunOutcome> {
+  // While it is going, this process's own recovery (a daemon's sweep) judges the run alive.
+  const leave = enterRun(request.runId);
+  try {
+    return await runPhases(request, runtime);
+  } finally {
+    leave();
+  }
+}
+
+async function runPhases(request: RunRequest, runtime: Runtime): Promise<RunOutcome> {
   const state = createRunState(request, runtime);
   if (!(await recoverOrphans(state))) {
     return finish(state, { verdict: 'error', reason: 'faults left by an earlier run could not be reverted' });

@@ -3,12 +3,13 @@
 // Kubernetes faults, and its claims on the Toxiproxy proxies it targets. Released at the end only
 // when every fault was reverted; otherwise it is left to expire, so another runner finishes the job.
 
-import { hostname } from 'node:os';
 import type { RecoveryScope } from '../faults/fault-driver.ts';
 import type { LedgerOpen } from '../ledger/ledger-lines.ts';
+import { currentProcess } from '../ledger/process-identity.ts';
 import { createRunLease, type RunLease, runLeaseSeconds } from '../registry/run-lease.ts';
 import type { Target } from '../registry/targets.ts';
 import { claimName, type ProxyTarget, placeClaims, removeClaims } from '../registry/toxiproxy-claims.ts';
+import { runLeases } from './run-leases.ts';
 import type { Presence, RunState } from './run-state.ts';
 
 export async function announceRun(
@@ -21,13 +22,13 @@ export async function announceRun(
   const deadline = state.faultContext.deadline;
   const claim = claimName(request.runId, deadline, request.experiment.metadata.name);
   let lease: RunLease | undefined;
-  if (scope.cluster && runtime.leases) {
+  const leases = runLeases(scope, runtime);
+  if (leases) {
     lease = createRunLease(
-      runtime.leases(),
+      leases,
       {
         runId: request.runId,
-        host: hostname(),
-        pid: process.pid,
+        ...currentProcess(),
         experiment: request.experiment.metadata.name,
         deadline,
         targets,

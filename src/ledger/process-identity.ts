@@ -3,6 +3,7 @@
 // start over after a reboot). Read from /proc on Linux; elsewhere only the pid and the host.
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isRunInThisProcess } from './runs-in-process.ts';
 
 export type ProcessIdentity = { pid: number; host: string; started?: string; boot?: string };
 
@@ -32,13 +33,16 @@ export function currentProcess(): ProcessIdentity {
   return { pid: process.pid, host: hostname(), ...(started ? { started } : {}), ...(boot ? { boot } : {}) };
 }
 
-// Whether the process that wrote an entry still runs: only knowable on its own host.
-export function processStateOf(writer: ProcessIdentity): ProcessState {
+// Whether the process that ran a run still runs it: only knowable on its own host. This very
+// process (a daemon runs many runs, its sweep beside them) runs it only while the run is going.
+export function processStateOf(writer: ProcessIdentity, runId: string): ProcessState {
   if (writer.host !== hostname()) return 'elsewhere';
   if (writer.boot !== undefined && bootId() !== undefined && writer.boot !== bootId()) return 'gone';
-  // This very process: the entry is of a run of its that has ended (a daemon runs many runs one after
-  // another; the run now going is never judged here, see recover-evidence.ts).
-  if (writer.pid === process.pid) return 'gone';
+  if (
+    writer.pid === process.pid &&
+    (writer.started === undefined || writer.started === startTimeOf(process.pid))
+  )
+    return isRunInThisProcess(runId) ? 'alive' : 'gone';
   try {
     process.kill(writer.pid, 0);
   } catch (error) {

@@ -34,7 +34,7 @@ export function createRunJudge(options: {
   return {
     addEntry(entry) {
       const found = of(entry.runId);
-      found.process ??= processStateOf(entry);
+      found.process ??= processStateOf(entry, entry.runId);
       if (entry.deadline !== undefined) found.deadline = Math.max(found.deadline ?? 0, entry.deadline);
       if (entry.registered) found.registered = true;
     },

@@ -22,11 +22,12 @@ export type Judgement = { alive: boolean; why: string };
 
 export function judgeRun(evidence: RunEvidence, now: number): Judgement {
   if (evidence.own) return { alive: false, why: 'this runner reverts it' };
+  // Seen on its own host, a process that is gone outranks a Lease not yet expired (kill -9).
+  if (evidence.process === 'gone') return { alive: false, why: 'the process that ran it is gone' };
   if (evidence.lease === 'live') return { alive: true, why: 'its Lease is being renewed' };
   if (evidence.lease === 'expired') return { alive: false, why: 'its Lease expired' };
   if (evidence.deadline !== undefined && now > evidence.deadline)
     return { alive: false, why: `its deadline passed (${new Date(evidence.deadline).toISOString()})` };
-  if (evidence.process === 'gone') return { alive: false, why: 'the process that ran it is gone' };
   if (evidence.process === 'alive') return { alive: true, why: 'its process still runs on this host' };
   if (evidence.lease === 'absent' && evidence.registered)
     return { alive: false, why: 'it registered in the cluster and its Lease is gone' };

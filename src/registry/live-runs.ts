@@ -2,6 +2,7 @@
 // (their claims and marks), each judged alive or gone the same way recovery judges it.
 import type { LeaseStore } from '../adapters/kubernetes-leases.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { processStateOf } from '../ledger/process-identity.ts';
 import type { ExternalEntry } from '../ledger/recover.ts';
 import type { LeaseLookup } from '../ledger/recover-evidence.ts';
 import { type Judgement, judgeRun, type LeaseState } from '../ledger/run-liveness.ts';
@@ -51,7 +52,10 @@ export async function seeRuns(options: {
           deadline: record.deadline,
           targets: record.targets,
           faults: record.ledger.map((entry) => `${entry.fault}: ${entry.undo.kind}`),
-          judgement: judgeRun({ lease, deadline: record.deadline }, options.now),
+          judgement: judgeRun(
+            { lease, deadline: record.deadline, process: processStateOf(record, record.runId) },
+            options.now,
+          ),
           seenIn: ['cluster'],
         });
       }

@@ -12,6 +12,8 @@ export const managedByLabel = 'app.kubernetes.io/managed-by';
 const annotation = {
   host: 'faultline.dev/host',
   pid: 'faultline.dev/pid',
+  started: 'faultline.dev/pid-started',
+  boot: 'faultline.dev/boot',
   experiment: 'faultline.dev/experiment',
   deadline: 'faultline.dev/deadline',
   targets: 'faultline.dev/targets',
@@ -27,6 +29,9 @@ export type RunAnnouncement = {
   runId: string;
   host: string;
   pid: number;
+  /** The pid's start time and the boot it ran in (process-identity.ts): a reused pid is not the run. */
+  started?: string;
+  boot?: string;
   experiment: string;
   deadline: number;
   targets: Target[];
@@ -49,6 +54,8 @@ export function toRunRecord(lease: LeaseRecord): RunRecord | undefined {
     leaseName: lease.name,
     host: a[annotation.host] ?? '?',
     pid: Number(a[annotation.pid] ?? 0),
+    ...(a[annotation.started] ? { started: a[annotation.started] } : {}),
+    ...(a[annotation.boot] ? { boot: a[annotation.boot] } : {}),
     experiment: a[annotation.experiment] ?? '?',
     deadline: Date.parse(a[annotation.deadline] ?? '') || 0,
     targets: parseJson<Target[]>(a[annotation.targets], []),
@@ -78,6 +85,8 @@ export function announcementLease(run: RunAnnouncement, now: number): LeaseWrite
     annotations: {
       [annotation.host]: run.host,
       [annotation.pid]: String(run.pid),
+      ...(run.started ? { [annotation.started]: run.started } : {}),
+      ...(run.boot ? { [annotation.boot]: run.boot } : {}),
       [annotation.experiment]: run.experiment,
       [annotation.deadline]: new Date(run.deadline).toISOString(),
       [annotation.targets]: JSON.stringify(run.targets),
