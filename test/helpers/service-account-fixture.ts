@@ -88,10 +88,11 @@ export function serviceAccountFixture(dir: string, name: string) {
   }
 
   // What a request of Faultline's could change of the node (not its status or resourceVersion,
-  // which kwok's heartbeats change); the unschedulable taint is the node controller's doing.
+  // which kwok's heartbeats change); the node.kubernetes.io/ taints are the node controller's
+  // doing (unschedulable after a cordon; not-ready when a heartbeat is late on a busy machine).
   async function readNode() {
     const { metadata, spec } = await json<NodeView>('get', 'node', node);
-    const taints = (spec.taints ?? []).filter((taint) => taint.key !== 'node.kubernetes.io/unschedulable');
+    const taints = (spec.taints ?? []).filter((taint) => !taint.key.startsWith('node.kubernetes.io/'));
     const { labels, annotations, finalizers } = metadata;
     return { labels, annotations, finalizers, spec: { ...spec, taints } };
   }

@@ -69,6 +69,15 @@ test.serial(
       '{"status":{"capacity":{"cpu":"1"}}}',
     );
     t.regex(status.stderr, /cannot (get|patch) resource "nodes\/status"/);
+    const throughNode = await asFaultline(
+      'patch',
+      'node',
+      node,
+      '--type=merge',
+      '-p',
+      '{"status":{"capacity":{"cpu":"1"}}}',
+    );
+    t.regex(throughNode.stdout, /patched \(no change\)/, throughNode.stderr);
     t.deepEqual(await readNode(), before, 'nothing of the node changed');
     // The control: the same label change by the sandbox's admin is not the policy's business.
     t.is((await kubectl('label', 'node', node, 'pool=db', '--dry-run=server')).exitCode, 0);
