@@ -74,33 +74,23 @@ export function writeManifest(file: string, objects: KubeObject[]): string {
 export const kubectl = (...args: string[]) =>
   runProcess('kubectl', args, { env: { ...process.env, ...sandbox }, timeoutMs: 60_000 });
 
-type KubeConfigFile = {
-  users: { user: Record<string, unknown> }[];
-  contexts: { context: { namespace?: string } }[];
-};
+type KubeConfigFile = { users: { user: Record<string, unknown> }[] };
 
-// The sandbox's kubeconfig with `change` applied to each user, its contexts in `namespace` (where
-// the ServiceAccount lives), written to `file`.
+// The sandbox's kubeconfig with `change` applied to each user, written to `file`.
 async function writeKubeconfig(
   file: string,
-  namespace: string,
   change: (user: Record<string, unknown>) => Record<string, unknown>,
 ): Promise<string> {
-  const config = JSON.parse(
-    (await kubectl('config', 'view', '--raw', '--flatten', '-o', 'json')).stdout,
-  ) as KubeConfigFile;
+  const view = await kubectl('config', 'view', '--raw', '--flatten', '-o', 'json');
+  const config = JSON.parse(view.stdout) as KubeConfigFile;
   for (const entry of config.users) entry.user = change(entry.user);
-  for (const entry of config.contexts) entry.context.namespace = namespace;
   writeFileSync(file, JSON.stringify(config));
   return file;
 }
 
 /** A kubeconfig whose requests are impersonated as `user` (the sandbox's admin certificate asks). */
-export const kubeconfigAs = (dir: string, user: string, namespace: string) =>
-  writeKubeconfig(join(dir, `as-${user.replace(/\W+/g, '-')}.kubeconfig`), namespace, (u) => ({
-    ...u,
-    as: user,
-  }));
+export const kubeconfigAs = (dir: string, user: string) =>
+  writeKubeconfig(join(dir, `as-${user.replace(/\W+/g, '-')}.kubeconfig`), (u) => ({ ...u, as: user }));
 
 /** Writes a kubeconfig that authenticates as the ServiceAccount `faultline` of `namespace` itself,
  * with a token the API server issued for it (`kubectl create token`), as its pods do: no client
@@ -109,5 +99,5 @@ export async function writeTokenKubeconfig(file: string, namespace: string): Pro
   const issued = await kubectl('create', 'token', 'faultline', '-n', namespace, '--duration=1h');
   if (issued.exitCode !== 0) throw new Error(`kubectl create token: ${issued.stderr}`);
   const token = issued.stdout.trim();
-  return writeKubeconfig(file, namespace, () => ({ token }));
+  return writeKubeconfig(file, () => ({ token }));
 }

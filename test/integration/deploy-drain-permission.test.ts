@@ -1,16 +1,19 @@
 // deploy/: a drain of a node that holds a pod Faultline may not evict, run as the faultline
 // ServiceAccount with its own token, under the manifests' RBAC and admission policies
 // (service-account-fixture.ts says what it creates and deletes).
-// Needs: kube-apiserver, kube-controller-manager, kube-scheduler, kwok.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Needs: kube-apiserver (its audit log shows the run's Lease requests), kube-controller-manager,
+// kube-scheduler, kwok.
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
+import { serviceAccountOf } from '../helpers/deploy-manifests.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { nodeLabel, podsOf, serviceAccountFixture } from '../helpers/service-account-fixture.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const sandbox = loadSandboxEnv();
 const dir = mkdtempSync(join(tmpdir(), 'faultline-drain-sa-'));
@@ -51,7 +54,8 @@ const runAsFaultline = (file: string, ledger: string) => {
   // Without TOXIPROXY_URL: the recovery every run starts with must not touch other tests' toxics.
   const { TOXIPROXY_URL: _, ...env } = { ...process.env, ...sandbox };
   const args = ['run', file, '--kubeconfig', kubeconfig, '--report-dir', join(dir, 'reports')];
-  return runFaultline(args, { ...env, FAULTLINE_LEDGER: join(dir, ledger), NO_COLOR: '1' });
+  const where = { FAULTLINE_NAMESPACE: fixture.namespace, FAULTLINE_LEDGER: join(dir, ledger) };
+  return runFaultline(args, { ...env, ...where, NO_COLOR: '1' });
 };
 
 function readJournal(stdout: string): Journal {
@@ -61,7 +65,7 @@ function readJournal(stdout: string): Journal {
 }
 
 test.serial(
-  'a drain of a node holding a pod Faultline may not evict: refused by safety.namespaces before anything, else failed by the 403 and uncordoned',
+  'a drain of a node holding a pod Faultline may not evict: refused by safety.namespaces before anything, else failed by the 403 and uncordoned; the run Lease made, renewed, deleted',
   async (t) => {
     const { target, other, kubeconfig, readNode } = fixture;
     const outsider = (await podsOf(other))[0];
@@ -85,6 +89,7 @@ test.serial(
     const planned = await runFaultline(['plan', unlimitedFile, '--kubeconfig', kubeconfig], {
       ...process.env,
       ...sandbox,
+      FAULTLINE_NAMESPACE: fixture.namespace,
       NO_COLOR: '1',
     });
     t.is(planned.exitCode, ExitCode.environmentError, planned.stdout + planned.stderr);
@@ -97,6 +102,7 @@ test.serial(
 
     // ...and the API server's 403 on the eviction is what stops the drain: the run ends in error
     // naming the pod and the refusal, the node is uncordoned, the pod is where it was.
+    const auditFrom = statSync(sandbox.KUBE_AUDIT_LOG).size;
     const unlimited = await runAsFaultline(unlimitedFile, 'unlimited.jsonl');
     t.is(unlimited.exitCode, ExitCode.environmentError, unlimited.stdout + unlimited.stderr);
     const journal = readJournal(unlimited.stdout);
@@ -116,5 +122,39 @@ test.serial(
     );
     t.log(action?.effect?.detail);
     t.log(`evicted meanwhile: ${JSON.stringify(action?.effect?.evicted ?? [])}`);
+
+    // The run's Lease, by the ServiceAccount in its own namespace: made, renewed, deleted.
+    const leaseRequests = await waitUntil('the run Lease deleted, in the audit log', async () => {
+      const requests = await leaseRequestsOfFaultline(auditFrom);
+      return requests.some((request) => request.startsWith('delete ')) ? requests : undefined;
+    });
+    t.regex(leaseRequests[0] ?? '', /^create faultline-run-\S+ 201$/, leaseRequests.join('\n'));
+    t.true(
+      leaseRequests.some((request) => /^patch faultline-run-\S+ 200$/.test(request)),
+      leaseRequests.join('\n'),
+    );
+    t.regex(leaseRequests.at(-1) ?? '', /^delete faultline-run-\S+ 200$/, leaseRequests.join('\n'));
   },
 );
+
+type AuditEvent = {
+  verb: string;
+  user: { username: string };
+  objectRef?: { resource?: string; namespace?: string; name?: string };
+  responseStatus?: { code?: number };
+};
+
+// "verb name code" of each Lease request the fixture's ServiceAccount made after `offset`.
+async function leaseRequestsOfFaultline(offset: number): Promise<string[]> {
+  const text = readFileSync(sandbox.KUBE_AUDIT_LOG).subarray(offset).toString('utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.includes('"leases"'))
+    .map((line) => JSON.parse(line) as AuditEvent)
+    .filter(
+      (event) =>
+        event.user.username === serviceAccountOf(fixture.namespace) &&
+        event.objectRef?.namespace === fixture.namespace,
+    )
+    .map((event) => `${event.verb} ${event.objectRef?.name} ${event.responseStatus?.code}`);
+}

@@ -242,8 +242,12 @@ test.serial(
     // server-side dry-run delete, eviction, node patch and workload patches (through the admission
     // policies too) of the shipped experiments and of one with every Kubernetes fault.
     const plan = (file: string, kubeconfig: string) =>
-      runFaultline(['plan', file, '--kubeconfig', kubeconfig], { ...process.env, ...sandbox });
-    const asFaultline = await kubeconfigAs(dir, serviceAccount, namespace);
+      runFaultline(['plan', file, '--kubeconfig', kubeconfig], {
+        ...process.env,
+        ...sandbox,
+        FAULTLINE_NAMESPACE: namespace,
+      });
+    const asFaultline = await kubeconfigAs(dir, serviceAccount);
     const experiments = ['checkout-pod-kill', 'storefront-survives-slow-catalog'].map((name) =>
       join(projectRoot, `experiments/${name}.yaml`),
     );
@@ -255,7 +259,7 @@ test.serial(
     // The control: the namespace's default ServiceAccount, without these roles, is refused.
     const refused = await plan(
       experiments[0] as string,
-      await kubeconfigAs(dir, `system:serviceaccount:${namespace}:default`, namespace),
+      await kubeconfigAs(dir, `system:serviceaccount:${namespace}:default`),
     );
     t.not(refused.exitCode, ExitCode.held);
     t.regex(refused.stdout + refused.stderr, /forbidden/i);
