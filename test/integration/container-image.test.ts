@@ -26,7 +26,7 @@ import {
   openImage,
   startContainer,
 } from '../helpers/container-image.ts';
-import { manifests, rbacKinds, relocate, writeManifest } from '../helpers/deploy-manifests.ts';
+import { accessKinds, manifests, relocate, writeManifest } from '../helpers/deploy-manifests.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { runProcess } from '../helpers/run-process.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
@@ -55,7 +55,7 @@ test.before(async () => {
   }).trim();
   if ((await kubectl('create', 'namespace', namespace)).exitCode !== 0) throw new Error('namespace');
   const rbac = relocate(manifests(), namespace, suffix).filter(
-    (object) => object.kind === 'ServiceAccount' || rbacKinds.has(object.kind),
+    (object) => object.kind === 'ServiceAccount' || accessKinds.has(object.kind),
   );
   rbacFile = writeManifest(join(dir, 'rbac.yaml'), rbac);
   const applied = await kubectl('apply', '-f', rbacFile);
