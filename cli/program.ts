@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CommandContext } from './cli-context.ts';
+import { createHaltCommand, createResumeCommand } from './commands/halt.ts';
 import { createImportCommand } from './commands/import.ts';
 import { createInitCommand } from './commands/init.ts';
 import { createPlanCommand } from './commands/plan.ts';
@@ -8,6 +9,7 @@ import { createRecoverCommand } from './commands/recover.ts';
 import { createReportCommand } from './commands/report.ts';
 import { createRunCommand } from './commands/run.ts';
 import { createScheduleCommand } from './commands/schedule.ts';
+import { createStatusCommand } from './commands/status.ts';
 import { createValidateCommand } from './commands/validate.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -30,6 +32,9 @@ export function buildProgram(context: CommandContext): Command {
     createRunCommand(context),
     createScheduleCommand(context),
     createRecoverCommand(context),
+    createStatusCommand(context),
+    createHaltCommand(context),
+    createResumeCommand(context),
     createInitCommand(context),
     createReportCommand(context),
     createImportCommand(context),

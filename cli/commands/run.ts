@@ -2,7 +2,7 @@
 // verdict, what is left behind (if anything) and the journal's path on stdout. The exit code is
 // the verdict's; a journal that cannot be written is an environment error (6).
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { exitCodeFor } from '../../src/engine/verdict.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
@@ -20,6 +20,7 @@ import {
   kubeconfigOption,
   type LedgerFlags,
   ledgerOption,
+  readDuration,
   revertTimeoutOption,
   seedOption,
   type VarFlags,
@@ -37,6 +38,8 @@ type RunFlags = ClusterFlags &
     /** Milliseconds. */
     revertTimeout: number;
     junit?: string;
+    /** Milliseconds. */
+    waitClear?: number;
   };
 
 export function createRunCommand(context: CommandContext): Command {
@@ -53,6 +56,12 @@ export function createRunCommand(context: CommandContext): Command {
     .option(
       '--junit <file>',
       'also write a JUnit XML report (one test case per probe and per revert) to this file',
+    )
+    .addOption(
+      new Option(
+        '--wait-clear <duration>',
+        'when a live run targets the same proxies, pods, nodes or workloads: wait up to this long for it to end (default: not-started at once)',
+      ).argParser(readDuration),
     )
     .action(async (file: string, flags: RunFlags) => {
       context.settle(await runExperimentFile(file, flags, context));
@@ -101,6 +110,7 @@ async function runExperimentFile(file: string, flags: RunFlags, context: Command
         runId,
         seed,
         revertTimeoutMs: flags.revertTimeout,
+        ...(flags.waitClear === undefined ? {} : { waitClearMs: flags.waitClear }),
         signal: controller.signal,
         onEvent: (event, journal) => {
           if (event.type === 'reverting' && event.fault) reverting.add(event.fault);

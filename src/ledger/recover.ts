@@ -19,8 +19,10 @@ export type RecoveredItem = {
   source: 'ledger' | 'cluster' | 'mark';
   ok: boolean;
   detail: string;
-  /** Why its run is gone. */
+  /** Why its run is gone (or, when forced, why it was judged alive). */
   why: string;
+  /** Its run was alive: reverted only because of `force`. */
+  forced?: boolean;
 };
 export type LiveFault = { runId: string; description: string; source: RecoveredItem['source']; why: string };
 
@@ -53,6 +55,8 @@ export type RecoverOptions = {
   onlyRuns?: ReadonlySet<string>;
   /** Revert the faults of live runs too (faultline recover --force). */
   force?: boolean;
+  /** Judge and list only (faultline status): nothing reverted, nothing closed; items say 'would revert'. */
+  dryRun?: boolean;
   /** The run's Lease, when a cluster is configured. */
   lease?: LeaseLookup;
   /** Open entries of the cluster ledger (dead or live runs' Leases). */
@@ -85,6 +89,23 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
       revert: !judgement.alive || (options.force === true && runId !== options.currentRunId),
     };
   };
+  const revert = async (
+    runId: string,
+    undo: UndoRecord,
+    source: RecoveredItem['source'],
+    decision: Awaited<ReturnType<typeof mayRevert>>,
+    close?: ExternalEntry['close'],
+  ) => {
+    const forced = decision.alive ? { forced: true } : {};
+    if (options.dryRun) {
+      const item = { runId, undo, description: describeUndo(undo), source, why: decision.why };
+      result.items.push({ ...item, ok: true, detail: 'would revert', ...forced });
+      return;
+    }
+    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
+    if (report.ok) await close?.(report.outcome);
+    result.items.push({ ...itemOf(runId, undo, source, report, decision.why), ...forced });
+  };
 
   for (const entry of entries) {
     const { runId, undo } = entry.open;
@@ -100,9 +121,7 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
       result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
       continue;
     }
-    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
-    if (report.ok) await entry.close(report.outcome);
-    result.items.push(itemOf(runId, undo, source, report, decision.why));
+    await revert(runId, undo, source, decision, entry.close);
   }
 
   const urls = [
@@ -119,8 +138,7 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
       result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
       continue;
     }
-    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
-    result.items.push(itemOf(runId, undo, 'mark', report, decision.why));
+    await revert(runId, undo, 'mark', decision);
   }
   return result;
 }

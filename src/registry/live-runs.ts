@@ -2,6 +2,8 @@
 // (their claims and marks), each judged alive or gone the same way recovery judges it.
 import type { LeaseStore } from '../adapters/kubernetes-leases.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { describeUndo, isUndoKind } from '../faults/undo-handlers.ts';
+import type { UndoRecord } from '../faults/undo-record.ts';
 import { processStateOf } from '../ledger/process-identity.ts';
 import type { ExternalEntry } from '../ledger/recover.ts';
 import type { LeaseLookup } from '../ledger/recover-evidence.ts';
@@ -51,7 +53,7 @@ export async function seeRuns(options: {
           pid: record.pid,
           deadline: record.deadline,
           targets: record.targets,
-          faults: record.ledger.map((entry) => `${entry.fault}: ${entry.undo.kind}`),
+          faults: record.ledger.map((entry) => `${entry.fault}: ${describeAny(entry.undo)}`),
           judgement: judgeRun(
             { lease, deadline: record.deadline, process: processStateOf(record, record.runId) },
             options.now,
@@ -67,8 +69,13 @@ export async function seeRuns(options: {
   errors.push(...fromToxiproxy.errors);
   for (const run of fromToxiproxy.runs) {
     const known = runs.get(run.runId);
-    const faults = run.faults.map(
-      (f) => `${f.role === 'partition' ? 'partition of' : `toxic ${f.toxic} on`} ${f.proxy}`,
+    // Described as the ledger describes them, so a fault both in the Lease and on the proxy shows once.
+    const faults = run.faults.map((f) =>
+      describeUndo(
+        f.role === 'partition'
+          ? { kind: 'proxy-disabled', url: f.url, proxy: f.proxy, marker: f.toxic }
+          : { kind: 'toxic', url: f.url, proxy: f.proxy, toxic: f.toxic },
+      ),
     );
     if (known) {
       known.seenIn.push('toxiproxy');
@@ -77,7 +84,7 @@ export async function seeRuns(options: {
           (t) => !known.targets.some((k) => k.kind === 'proxy' && k.url === t.url && k.proxy === t.proxy),
         ),
       );
-      known.faults.push(...faults);
+      known.faults.push(...faults.filter((fault) => !known.faults.some((k) => k.endsWith(`: ${fault}`))));
       continue;
     }
     runs.set(run.runId, {
@@ -94,6 +101,10 @@ export async function seeRuns(options: {
   }
   return { runs: [...runs.values()], errors };
 }
+
+// A Lease written by a newer Faultline may hold an undo kind this one does not know.
+const describeAny = (undo: UndoRecord) =>
+  isUndoKind(undo.kind) ? describeUndo(undo) : `${undo.kind} (unknown)`;
 
 // For recovery: whether a run's Lease is live, expired or absent in this cluster.
 export function leaseLookup(store: LeaseStore, now: () => number): LeaseLookup {

@@ -29,7 +29,7 @@ export async function recoverEverywhere(options: RecoverEverywhereOptions): Prom
       : {}),
   });
   result.scanErrors.unshift(...scanErrors);
-  if (leases && fromCluster) {
+  if (leases && fromCluster && !options.dryRun) {
     try {
       await removeSpentLeases(leases, now);
       if (options.onlyRuns) await releaseRunsLeases(leases, options.onlyRuns);
