@@ -14,6 +14,8 @@ const shown = [...readme.matchAll(/^npx faultline ([^#\n]*?)\s*(?:#.*)?$/gm)].ma
 // Commands whose running is someone else's job, and where.
 const coveredElsewhere: Record<string, string> = {
   'schedule experiments/gameday.yaml': 'test/integration/schedule-daemon.test.ts (two daemons, a Lease)',
+  'halt --reason "incident 4711"':
+    'test/integration/runners-halt.test.ts (a live run aborted, a new one not-started, the daemon skips)',
   'import chaostoolkit-experiment.json [--out FILE]':
     'test/unit/cli/import-command.test.ts (real Chaos Toolkit files)',
 };
