@@ -340,7 +340,7 @@ test.serial('drain without a budget: every pod evicted and gone, then the node i
 
 for (const withLedger of [true, false]) {
   test.serial(
-    `kill -9 mid-drain, then recover ${withLedger ? 'from the ledger' : 'by the node’s mark, without the ledger'}: schedulable again`,
+    `kill -9 mid-drain, then recover ${withLedger ? 'from the ledger' : 'without the ledger file, from the run’s Lease in the cluster'}: schedulable again`,
     async (t) => {
       await waitForReady(namespace, 'app=drain-target', 2);
       await withBudget(async () => {
@@ -378,7 +378,7 @@ for (const withLedger of [true, false]) {
         t.regex(
           recovered.stdout,
           new RegExp(
-            `reverted node ${testNode} cordoned in https://127\\.0\\.0\\.1:\\d+ \\(${withLedger ? 'ledger' : 'mark'}: reverted\\)`,
+            `reverted node ${testNode} cordoned in https://127\\.0\\.0\\.1:\\d+ \\(${withLedger ? 'ledger' : 'cluster'}: reverted\\)`,
           ),
         );
         t.deepEqual(await nodeState(), { unschedulable: false, mark: undefined }, 'schedulable again');
