@@ -23,6 +23,8 @@ export type RunnersStatus = {
   /** Where the runs and the halt were looked for. */
   places: string[];
   halt: (Halt & { where: string[] }) | null;
+  /** Every place could be read for the halt: `halt: null` means none stands. */
+  haltReadEverywhere: boolean;
   live: LiveRunStatus[];
   /** Faults of runs that are gone: what `faultline recover` would revert. */
   orphans: { runId: string; fault: string; source: 'ledger' | 'cluster' | 'mark'; why: string }[];
@@ -37,7 +39,9 @@ export function statusText(status: RunnersStatus, out: Terminal): string[] {
   lines.push(
     halt
       ? `${out.paint('red', 'HALTED')} by ${escapeLine(halt.by)} at ${escapeLine(halt.at)}: ${escapeLine(halt.reason)} (in ${halt.where.map(escapeLine).join('; ')}; \`faultline resume\` lifts it)`
-      : 'halt: none',
+      : status.haltReadEverywhere
+        ? 'halt: none'
+        : 'halt: none found, but not every place could be read (see stderr)',
   );
   lines.push(`live runs: ${status.live.length === 0 ? 'none' : status.live.length}`);
   for (const run of status.live) {

@@ -77,6 +77,7 @@ export async function readStatus(
   return {
     places: places.described,
     halt: halt.halt ? { ...halt.halt, where: halt.where } : null,
+    haltReadEverywhere: halt.errors.length === 0,
     live: seen.runs
       .filter((run) => run.judgement.alive)
       .map((run) => ({

@@ -94,6 +94,7 @@ test('status lists the orphan of a dead run in the ledger without reverting it; 
   t.deepEqual(JSON.parse(json.stdout), {
     places: [],
     halt: null,
+    haltReadEverywhere: true,
     live: [],
     orphans: [
       {
@@ -148,4 +149,16 @@ test("recover leaves a live run's fault alone and says why; --force reverts it w
     forced.stderr,
     'warning: --force reverted the faults of the live run 20260101T000000Z-beef (its process still runs on this host): its verdict no longer means anything\n',
   );
+});
+
+test('status with a Toxiproxy server that does not answer: what it saw on stdout, the server named on stderr, exit 6', async (t) => {
+  const result = await runInProcess(
+    ['status', '--toxiproxy', 'http://127.0.0.1:9', '--ledger', scratch('ledger.jsonl')],
+    { env: noPlaces },
+  );
+  t.is(result.exitCode, ExitCode.environmentError);
+  t.regex(result.stdout, /^halt: none found, but not every place could be read \(see stderr\)$/m);
+  t.regex(result.stdout, /^live runs: none$/m);
+  t.regex(result.stdout, /^looked at: Toxiproxy http:\/\/127\.0\.0\.1:9$/m);
+  t.regex(result.stderr, /^could not read http:\/\/127\.0\.0\.1:9: /m);
 });
