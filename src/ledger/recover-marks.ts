@@ -6,7 +6,8 @@ import { faultMarkPrefix, parseMark } from '../faults/fault-marks.ts';
 import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
 import type { RunJudge } from './recover-evidence.ts';
 
-export type MarkedFault = { runId: string; undo: UndoRecord };
+/** `claim`: a run's claim on a proxy, not a fault: removed once its run is gone, never listed. */
+export type MarkedFault = { runId: string; undo: UndoRecord; claim?: boolean };
 
 export async function findMarkedFaults(
   context: RevertContext,
@@ -29,7 +30,7 @@ export async function findMarkedFaults(
             mark.role === 'partition'
               ? { kind: 'proxy-disabled', ...at, marker: toxic.name }
               : { kind: 'toxic', ...at, toxic: toxic.name };
-          found.push({ runId: mark.runId, undo });
+          found.push({ runId: mark.runId, undo, ...(mark.role === 'claim' ? { claim: true } : {}) });
         }
       }
     } catch (error) {

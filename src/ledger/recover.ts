@@ -130,10 +130,19 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
   ];
   const marked = await findMarkedFaults(context, urls, options.scope.nodeCordons, judge);
   result.scanErrors.push(...marked.scanErrors);
-  for (const { runId, undo } of marked.found) {
+  for (const { runId, undo, claim } of marked.found) {
     if (handled.has(JSON.stringify(undo))) continue;
     if (options.onlyRuns && !options.onlyRuns.has(runId)) continue;
     const decision = await mayRevert(runId);
+    if (claim) {
+      // A gone run's claim is removed quietly (a harmless toxic); a live run's is its own business.
+      if (decision.revert && !decision.alive && !options.dryRun && undo.kind === 'toxic')
+        await context
+          .toxiproxy(undo.url)
+          .removeToxic(undo.proxy, undo.toxic)
+          .catch(() => false);
+      continue;
+    }
     if (!decision.revert) {
       result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
       continue;
