@@ -4,8 +4,8 @@ import { createServiceMetrics } from './metrics.ts';
 import type { Product } from './product.ts';
 import { sendText, startShopServer } from './shop-server.ts';
 
-const usage =
-  'usage: catalog.ts --port N [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]';
+const usage = `usage: catalog.ts --port N [--host IPV4 (default 127.0.0.1)] [--shutdown graceful|immediate]
+  [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]`;
 
 const products: readonly Product[] = [
   { id: 'p-100', name: 'Chaos Monkey plush', priceCents: 1999 },
@@ -19,9 +19,8 @@ const metrics = createServiceMetrics('catalog', ['200']);
 const body = JSON.stringify({ products });
 
 await startShopServer({
-  port: options.port,
+  ...options,
   metrics,
-  shutdown: { drainDelayMs: options.drainDelayMs, shutdownTimeoutMs: options.shutdownTimeoutMs },
   handle: async (request, response, path) => {
     if (path !== '/' && path !== '/products') return sendText(response, 404, 'not found\n');
     if (request.method !== 'GET' && request.method !== 'HEAD')

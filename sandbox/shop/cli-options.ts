@@ -46,7 +46,9 @@ type StringOptions = Record<string, { type: 'string' }>;
 
 // Flags every shop service takes: where it listens and how it shuts down.
 export const serverOptions = {
+  host: { type: 'string' },
   port: { type: 'string' },
+  shutdown: { type: 'string' },
   'drain-delay-ms': { type: 'string' },
   'shutdown-timeout-ms': { type: 'string' },
 } as const satisfies StringOptions;
@@ -60,15 +62,36 @@ export function readArgs(options: StringOptions, usage: string): Record<string, 
   }
 }
 
+export type ShutdownMode = 'graceful' | 'immediate';
+
+// An IPv4 address to listen on: 127.0.0.1 on the host; 0.0.0.0 only inside a pod's own network namespace.
+export function parseHostOption(raw: string | undefined, usage: string): string {
+  if (raw === undefined) return '127.0.0.1';
+  const octets = raw.split('.');
+  if (octets.length !== 4 || !octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255))
+    failUsage(`--host must be an IPv4 address, got ${JSON.stringify(raw)}`, usage);
+  return raw;
+}
+
+export function parseShutdownOption(raw: string | undefined, usage: string): ShutdownMode {
+  if (raw === undefined || raw === 'graceful') return 'graceful';
+  if (raw === 'immediate') return 'immediate';
+  failUsage(`--shutdown must be graceful or immediate, got ${JSON.stringify(raw)}`, usage);
+}
+
 export function readServerOptions(values: Record<string, string | undefined>, usage: string) {
   return {
+    host: parseHostOption(values.host, usage),
     port: parsePortOption(values.port, usage),
-    drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),
-    shutdownTimeoutMs: parseIntegerOption(
-      'shutdown-timeout-ms',
-      values['shutdown-timeout-ms'],
-      10_000,
-      usage,
-    ),
+    shutdown: {
+      mode: parseShutdownOption(values.shutdown, usage),
+      drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),
+      shutdownTimeoutMs: parseIntegerOption(
+        'shutdown-timeout-ms',
+        values['shutdown-timeout-ms'],
+        10_000,
+        usage,
+      ),
+    },
   };
 }

@@ -13,6 +13,33 @@ export interface GracefulShutdown {
   isShuttingDown(): boolean;
 }
 
+export type ShutdownOptions =
+  | ({ mode: 'graceful' } & GracefulShutdownOptions)
+  | { mode: 'immediate'; log?: (line: string) => void; exit?: (code: number) => never };
+
+// Installs the chosen behaviour for SIGTERM/SIGINT on a server that has no request listener yet.
+export function installShutdown(server: Server, options: ShutdownOptions): GracefulShutdown {
+  return options.mode === 'graceful'
+    ? installGracefulShutdown(server, options)
+    : installImmediateShutdown(options);
+}
+
+// What a service that ignores the signal's purpose does: it exits at once, cutting in-flight requests,
+// and its readiness never turns 503. (Node as PID 1 in a container would otherwise ignore SIGTERM.)
+export function installImmediateShutdown(
+  options: { log?: (line: string) => void; exit?: (code: number) => never } = {},
+): GracefulShutdown {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const stopNow = (signal: NodeJS.Signals): void => {
+    log(`${signal} received: exiting at once, in-flight requests are cut`);
+    exit(0);
+  };
+  process.on('SIGTERM', stopNow);
+  process.on('SIGINT', stopNow);
+  return { isShuttingDown: () => false };
+}
+
 // Must be installed before the app's request listener so it sees every request first.
 // On SIGTERM/SIGINT: readiness turns 503 at once; the listener closes after the drain delay;
 // every response from then on carries `connection: close`; the process exits 0 once the last

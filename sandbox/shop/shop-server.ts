@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type GracefulShutdownOptions, installGracefulShutdown } from './graceful-shutdown.ts';
+import { installShutdown, type ShutdownOptions } from './graceful-shutdown.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
 export type RequestHandler = (
@@ -9,16 +9,18 @@ export type RequestHandler = (
 ) => Promise<void>;
 
 export interface ShopServerOptions {
+  /** 127.0.0.1 on the host; 0.0.0.0 inside a pod's own network namespace. */
+  host: string;
   port: number;
   metrics: ServiceMetrics;
   handle: RequestHandler;
-  shutdown: GracefulShutdownOptions;
+  shutdown: ShutdownOptions;
 }
 
 // Serves /healthz, /readyz and /metrics itself and hands every other request to `handle`, timed and counted.
 export async function startShopServer(options: ShopServerOptions): Promise<Server> {
   const server = createServer();
-  const shutdown = installGracefulShutdown(server, options.shutdown);
+  const shutdown = installShutdown(server, options.shutdown);
   const { metrics } = options;
 
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
@@ -38,10 +40,10 @@ export async function startShopServer(options: ShopServerOptions): Promise<Serve
     });
   });
 
-  await listenOnLoopback(server, options.port);
+  await listen(server, options.host, options.port);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
-  process.stdout.write(`listening on http://127.0.0.1:${port}\n`);
+  process.stdout.write(`listening on http://${options.host}:${port}\n`);
   return server;
 }
 
@@ -70,10 +72,10 @@ function recordWhenAnswered(response: ServerResponse, metrics: ServiceMetrics): 
   });
 }
 
-function listenOnLoopback(server: Server, port: number): Promise<void> {
+function listen(server: Server, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

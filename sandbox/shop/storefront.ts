@@ -16,6 +16,7 @@ import { sendText, startShopServer } from './shop-server.ts';
 
 const usage = `usage: storefront.ts --port N --catalog URL --mode resilient|fragile
   [--service NAME (default storefront)] [--catalog-timeout-ms N (default 250, resilient only)]
+  [--host IPV4 (default 127.0.0.1)] [--shutdown graceful|immediate (default graceful)]
   [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]`;
 
 const breakerFailureThreshold = 5;
@@ -73,9 +74,10 @@ if (options.mode === 'resilient') {
 }
 
 await startShopServer({
+  host: options.host,
   port: options.port,
+  shutdown: options.shutdown,
   metrics,
-  shutdown: { drainDelayMs: options.drainDelayMs, shutdownTimeoutMs: options.shutdownTimeoutMs },
   handle: async (request, response, path) => {
     if (path !== '/') return sendText(response, 404, 'not found\n');
     if (request.method !== 'GET' && request.method !== 'HEAD')

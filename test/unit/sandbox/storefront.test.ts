@@ -361,6 +361,52 @@ test('SIGTERM: exits 1 when in-flight requests outlast --shutdown-timeout-ms', a
   await t.throwsAsync(inFlight);
 });
 
+test('--shutdown immediate: SIGTERM exits 0 at once and cuts the in-flight request', async (t) => {
+  const upstream = await startFakeCatalog(3000);
+  const storefront = await startStorefront('fragile', upstream.url, ['--shutdown', 'immediate']);
+  t.is((await get(`${storefront.url}/readyz`)).status, 200);
+  const arrived = upstream.nextRequest();
+  const inFlight = get(`${storefront.url}/`);
+  inFlight.catch(() => {}); // awaited below; this only keeps an early failed assertion from adding an unhandled rejection
+  await arrived;
+  const signalledAt = performance.now();
+  storefront.child.kill('SIGTERM');
+  t.is(await storefront.exitCode, 0);
+  t.true(performance.now() - signalledAt < 2000, 'it did not wait for the in-flight request');
+  await t.throwsAsync(inFlight);
+});
+
+for (const [flag, value] of [
+  ['--host', 'localhost'],
+  ['--host', '127.0.0.256'],
+  ['--shutdown', 'later'],
+] as const) {
+  test(`${flag} ${value} is a usage error (exit 2) naming the flag`, async (t) => {
+    const child = spawn(
+      process.execPath,
+      [
+        `${shopDir}storefront.ts`,
+        '--port',
+        '0',
+        '--mode',
+        'fragile',
+        '--catalog',
+        'http://127.0.0.1:1',
+        flag,
+        value,
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const [code] = await once(child, 'exit');
+    t.is(code, 2);
+    t.true(stderr.startsWith(`${flag} must be`), stderr);
+  });
+}
+
 test('SIGTERM: the catalog turns unready during the drain delay and exits 0', async (t) => {
   const service = await startService('catalog.ts', ['--drain-delay-ms', '300']);
   t.is((await get(`${service.url}/readyz`)).status, 200);
