@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: the build, type checks and lint, unit tests in parallel (on Node 24, then on
-# Node 22, the oldest supported), then integration tests one file at a time against the sandbox. Brings the sandbox up when it is not up, and down again only if it started it.
+# Node 22, the oldest supported), then integration tests one file at a time against the sandbox.
+# Brings the sandbox up (with 2 real nodes) when it is not up, and down again only if it started it;
+# adds the real nodes to a sandbox that is up without them (they stay).
 # TAP output goes to .testenv/test-results/; the last line is "N passed, N failed".
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -10,8 +12,10 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 started=0
 if ! bash scripts/testenv.sh status >/dev/null 2>&1; then
-  bash scripts/testenv.sh up || { echo "0 passed, 1 failed (the sandbox did not come up)"; exit 1; }
+  bash scripts/testenv.sh up --real-nodes 2 || { echo "0 passed, 1 failed (the sandbox did not come up)"; exit 1; }
   started=1
+elif ! grep -q '^REAL_NODES=' .testenv/env; then
+  bash scripts/testenv.sh up --real-nodes 2 || { echo "0 passed, 1 failed (the real nodes did not come up)"; exit 1; }
 fi
 cleanup() { [ "$started" = 1 ] && bash scripts/testenv.sh down; }
 trap cleanup EXIT

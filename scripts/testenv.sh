@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # The local sandbox: a real Kubernetes control plane (etcd, kube-apiserver with RBAC and an
 # audit log, kube-controller-manager, kube-scheduler), kwok fake nodes, Toxiproxy, Prometheus
-# and the sample shop (catalog, resilient and fragile storefront, steady traffic), all on 127.0.0.1.
+# and the sample shop (catalog, resilient and fragile storefront, steady traffic), all on 127.0.0.1;
+# optionally real nodes (kubelet + containerd) running the shop's storefronts in real pods.
 #
-#   scripts/testenv.sh up [--nodes N]   build once (cached), start everything, create fixtures
-#   scripts/testenv.sh down             stop exactly the processes `up` started, by pid
+#   scripts/testenv.sh up [--nodes N] [--real-nodes N]
+#                                       build once (cached), start everything, create fixtures;
+#                                       --real-nodes (default 0, at most 8) adds real nodes (root)
+#   scripts/testenv.sh down             stop exactly what `up` started, by pid, and remove what it made
 #   scripts/testenv.sh status           what runs, where; exit 0 only when everything is up
 set -euo pipefail
 
@@ -34,13 +37,22 @@ P_KCM=$((BASE + 257)) P_SCHEDULER=$((BASE + 259)) P_KWOK=$((BASE + 247))
 P_TOXIPROXY=$((BASE + 474)) P_PROMETHEUS=$((BASE + 90))
 P_CATALOG=$((BASE + 81)) P_CATALOG_PROXY=$((BASE + 91))
 P_STOREFRONT=$((BASE + 80)) P_FRAGILE=$((BASE + 82))
-ALL_PORTS="$P_ETCD $P_ETCD_PEER $P_APISERVER $P_KCM $P_SCHEDULER $P_KWOK $P_TOXIPROXY $P_PROMETHEUS $P_CATALOG $P_CATALOG_PROXY $P_STOREFRONT $P_FRAGILE"
+# Real nodes: NodePorts of the real shop, DNATed from 127.0.0.1 into the node network (not listeners).
+P_GRACEFUL_NODEPORT=$((BASE + 530)) P_FRAGILE_NODEPORT=$((BASE + 532))
+NODEPORT_RANGE=$((BASE + 500))-$((BASE + 599)) # the apiserver's: inside this sandbox's block
+ALL_PORTS="$P_ETCD $P_ETCD_PEER $P_APISERVER $P_KCM $P_SCHEDULER $P_KWOK $P_TOXIPROXY $P_PROMETHEUS $P_CATALOG $P_CATALOG_PROXY $P_STOREFRONT $P_FRAGILE $P_GRACEFUL_NODEPORT $P_FRAGILE_NODEPORT"
 # Start order; `down` stops them in reverse.
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok toxiproxy catalog storefront fragile-storefront traffic prometheus"
 
 log() { printf '[testenv %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf 'testenv: %s\n' "$*" >&2; exit 1; }
 kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+. "$ROOT/scripts/testenv/node-network.sh"
+. "$ROOT/scripts/testenv/shop-images.sh"
+. "$ROOT/scripts/testenv/real-nodes.sh"
+# Every component, in start order: the real nodes' come last.
+components() { echo "$COMPONENTS $(real_node_components "$@")"; }
 
 pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid"; }
 is_running() { local pid; pid=$(pid_of "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
@@ -151,7 +163,8 @@ start_control_plane() {
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
-    --service-cluster-ip-range=10.96.0.0/16 --authorization-mode=Node,RBAC --allow-privileged=true \
+    --service-cluster-ip-range=10.96.0.0/16 --service-node-port-range="$NODEPORT_RANGE" \
+    --authorization-mode=Node,RBAC --allow-privileged=true \
     --audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$LOGS/audit.log" --audit-log-maxsize=200 \
     --default-not-ready-toleration-seconds=30 --default-unreachable-toleration-seconds=30 \
     --max-requests-inflight=2000 --max-mutating-requests-inflight=1000
@@ -252,33 +265,46 @@ TESTENV_NODES=$(cat "$RUN/nodes")
 PATH=$K8S_BIN:$CACHE/toxiproxy-$TOXIPROXY_VERSION:\$PATH
 export KUBECONFIG TOXIPROXY_URL PROMETHEUS_URL STOREFRONT_URL FRAGILE_STOREFRONT_URL CATALOG_URL CATALOG_PROXY_LISTEN KUBE_APISERVER_URL KUBE_AUDIT_LOG PROMETHEUS_FILE_SD TESTENV_NODES PATH
 EOF
+  real_nodes_env >>"$STATE/env"
 }
 
 all_running() {
   local c
-  for c in $COMPONENTS; do is_running "$c" || return 1; done
+  for c in $(components); do is_running "$c" || return 1; done
 }
 
 cmd_up() {
-  local nodes=3
+  local nodes=3 real_nodes=0
   while [ $# -gt 0 ]; do
     case $1 in
       --nodes) nodes=${2:?--nodes needs a number}; shift 2 ;;
       --nodes=*) nodes=${1#*=}; shift ;;
-      *) die "unknown option for up: $1 (expected --nodes N)" ;;
+      --real-nodes) real_nodes=${2:?--real-nodes needs a number}; shift 2 ;;
+      --real-nodes=*) real_nodes=${1#*=}; shift ;;
+      *) die "unknown option for up: $1 (expected --nodes N or --real-nodes N)" ;;
     esac
   done
   [[ $nodes =~ ^[0-9]+$ ]] && [ "$nodes" -ge 1 ] || die "--nodes expects a positive number, found '$nodes'."
+  [[ $real_nodes =~ ^[0-9]+$ ]] && [ "$real_nodes" -le "$MAX_REAL_NODES" ] ||
+    die "--real-nodes expects a number from 0 to $MAX_REAL_NODES, found '$real_nodes'."
   local t0=$SECONDS
   mkdir -p "$STATE" "$LOGS"
   check_prerequisites
-  bash "$ROOT/scripts/testenv/build.sh"
+  if [ "$real_nodes" -gt 0 ]; then
+    check_real_node_prerequisites
+    bash "$ROOT/scripts/testenv/build.sh" --real-nodes
+    shop_images_ensure
+  else
+    bash "$ROOT/scripts/testenv/build.sh"
+  fi
   if [ -d "$PIDS" ] && ! all_running; then
     log "a previous sandbox is partly running; stopping it first"
     cmd_down
   fi
   if all_running; then
     log "already up"
+    # Adding real nodes to it: a failure then stops only them.
+    trap 'code=$?; if [ $code -ne 0 ]; then log "real nodes failed; stopping them"; stop_real_nodes >/dev/null 2>&1 || true; fi' EXIT
   else
     for p in $ALL_PORTS; do
       port_bound "$p" && die "port 127.0.0.1:$p is already in use by another program; stop it or set FAULTLINE_TESTENV_PORT_BASE."
@@ -296,6 +322,7 @@ cmd_up() {
   echo "$nodes" >"$RUN/nodes"
   create_fixtures "$nodes"
   ensure_catalog_proxy
+  ensure_real_nodes "$real_nodes"
   write_env
   trap - EXIT
   log "sandbox up in $((SECONDS - t0))s; environment in $STATE/env (source it: . $STATE/env)"
@@ -324,6 +351,8 @@ stop_all() {
 
 cmd_down() {
   [ -d "$PIDS" ] || { log "not running"; return 0; }
+  local clean=0
+  stop_real_nodes || clean=1
   local c reversed=""
   for c in $COMPONENTS; do reversed="$c $reversed"; done
   stop_all $reversed
@@ -333,16 +362,18 @@ cmd_down() {
     for i in $(seq 1 50); do port_bound "$p" || break; sleep 0.1; done
     port_bound "$p" && log "warning: port $p is still bound by a process this script did not start"
   done
+  [ $clean = 0 ] || return 1
   rm -rf "$RUN" "$STATE/env"
   log "sandbox down"
 }
 
 cmd_status() {
   local c ok=0
-  for c in $COMPONENTS; do
+  for c in $(components); do
     if is_running "$c"; then printf '%-26s running (pid %s)\n' "$c" "$(pid_of "$c")"; else printf '%-26s stopped\n' "$c"; ok=1; fi
   done
   [ -f "$STATE/env" ] && { echo; grep -E '_URL=|^KUBECONFIG=' "$STATE/env"; }
+  real_nodes_status
   return $ok
 }
 
@@ -350,5 +381,5 @@ case ${1:-} in
   up) shift; cmd_up "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
-  *) echo "usage: scripts/testenv.sh up [--nodes N] | down | status" >&2; exit 2 ;;
+  *) echo "usage: scripts/testenv.sh up [--nodes N] [--real-nodes N] | down | status" >&2; exit 2 ;;
 esac

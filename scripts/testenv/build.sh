@@ -2,6 +2,7 @@
 # Builds the sandbox's server binaries from the Go module proxy, once per version.
 # Binaries are cached outside the repository, in $FAULTLINE_CACHE (default ~/.cache/faultline),
 # one directory per component and version, so a version bump rebuilds only what changed.
+# Usage: build.sh [--real-nodes]   (--real-nodes also builds the kubelet and kube-proxy)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/versions.sh"
@@ -61,20 +62,37 @@ build_etcd() {
   touch "$out/.complete"
 }
 
+# Upstream's version stamps (hack/lib/version.sh), so every binary reports v$K8S_VERSION.
+k8s_ldflags() {
+  local V="v$K8S_VERSION" MAJ="${K8S_VERSION%%.*}" MIN; MIN=$(echo "$K8S_VERSION" | cut -d. -f2)
+  local LDF="-s -w" p
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    LDF+=" -X $p.gitVersion=$V -X $p.gitMajor=$MAJ -X $p.gitMinor=$MIN -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
+  done
+  echo "$LDF"
+}
+
 build_k8s() {
   local out="$CACHE/kubernetes-$K8S_VERSION" src="$WORK/kubernetes-$K8S_VERSION"
   done_dir "$out" && return 0
   log "kubernetes $K8S_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl): the long one"
   rm -rf "$out"; mkdir -p "$out" "$src"
   cp "$here/k8s/go.mod" "$here/k8s/go.sum" "$here/k8s/tools.go" "$src/"
-  local V="v$K8S_VERSION" MAJ="${K8S_VERSION%%.*}" MIN; MIN=$(echo "$K8S_VERSION" | cut -d. -f2)
-  local LDF="-s -w" p
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    LDF+=" -X $p.gitVersion=$V -X $p.gitMajor=$MAJ -X $p.gitMinor=$MIN -X $p.gitTreeState=clean -X $p.buildDate=1970-01-01T00:00:00Z"
-  done
-  (cd "$src" && with_progress kubernetes go build -tags selinux,notest,grpcnotrace -ldflags "$LDF" -o "$out/" \
+  (cd "$src" && with_progress kubernetes go build -tags selinux,notest,grpcnotrace -ldflags "$(k8s_ldflags)" -o "$out/" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
     k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  touch "$out/.complete"
+}
+
+# The real nodes' kubelet and kube-proxy: the same module, tags and version stamps as the control plane.
+build_k8s_node() {
+  local out="$CACHE/kubernetes-node-$K8S_VERSION" src="$WORK/kubernetes-node-$K8S_VERSION"
+  done_dir "$out" && return 0
+  log "kubernetes $K8S_VERSION (kubelet, kube-proxy) for the real nodes"
+  rm -rf "$out"; mkdir -p "$out" "$src"
+  cp "$here/k8s/go.mod" "$here/k8s/go.sum" "$here/k8s/tools.go" "$src/"
+  (cd "$src" && with_progress "kubelet and kube-proxy" go build -tags selinux,notest,grpcnotrace -ldflags "$(k8s_ldflags)" \
+    -o "$out/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
   touch "$out/.complete"
 }
 
@@ -83,4 +101,5 @@ build_toxiproxy
 build_kwok
 build_etcd
 build_k8s
+if [ "${1:-}" = --real-nodes ]; then build_k8s_node; fi
 log "all binaries ready in $CACHE ($(( $(date +%s) - start ))s)"

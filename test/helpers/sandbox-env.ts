@@ -48,3 +48,30 @@ export function loadSandboxEnv(): SandboxEnv {
   const binPath = (values.PATH ?? '').replace('$PATH', process.env.PATH ?? '');
   return { ...(values as Omit<SandboxEnv, 'PATH'>), PATH: binPath } as SandboxEnv;
 }
+
+export type RealNodesEnv = {
+  REAL_NODES: number;
+  REAL_NODES_DIR: string;
+  REAL_NODES_NETNS: string;
+  GRACEFUL_NODEPORT_URL: string;
+  FRAGILE_NODEPORT_URL: string;
+};
+
+// The real nodes' part of .testenv/env, written by `scripts/testenv.sh up --real-nodes N`.
+export function loadRealNodesEnv(): RealNodesEnv {
+  const file = `${projectRoot}.testenv/env`;
+  const text = readFileSync(file, 'utf8');
+  const value = (key: string) => new RegExp(`^${key}=(.+)$`, 'm').exec(text)?.[1];
+  const nodes = Number(value('REAL_NODES'));
+  const env = {
+    REAL_NODES: nodes,
+    REAL_NODES_DIR: value('REAL_NODES_DIR') ?? '',
+    REAL_NODES_NETNS: value('REAL_NODES_NETNS') ?? '',
+    GRACEFUL_NODEPORT_URL: value('GRACEFUL_NODEPORT_URL') ?? '',
+    FRAGILE_NODEPORT_URL: value('FRAGILE_NODEPORT_URL') ?? '',
+  };
+  if (!(nodes >= 2) || Object.values(env).some((v) => v === '')) {
+    throw new Error(`the sandbox has no real nodes (${file}): run scripts/testenv.sh up --real-nodes 2`);
+  }
+  return env;
+}

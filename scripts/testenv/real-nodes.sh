@@ -1,0 +1,295 @@
+# Real nodes for the sandbox (sourced by scripts/testenv.sh after node-network.sh and shop-images.sh).
+#
+# Node i is real-node-i: its own containerd (Debian's, with its own root, state, socket, runc root and
+# CNI config under $RUN/real-nodes/i), a kubelet built from the control plane's Kubernetes module,
+# labelled and tainted pool=real so only pods that ask for it land there (kwok manages only nodes
+# annotated kwok.x-k8s.io/node=fake). All of them, and one kube-proxy (iptables mode), run in the
+# sandbox's node network namespace; pods get their own namespaces from the bridge + host-local CNI
+# plugins. The shop's real pods (sandbox/shop-real.yaml) are reached through kube-proxy's NodePorts.
+
+REAL=$RUN/real-nodes
+K8S_NODE_BIN=$CACHE/kubernetes-node-$K8S_VERSION
+
+real_node_count() { cat "$RUN/real-nodes.count" 2>/dev/null || echo 0; }
+real_node_components() {
+  local n=${1:-$(real_node_count)} i out=""
+  for ((i = 0; i < n; i++)); do out="$out containerd-$i kubelet-$i"; done
+  [ "$n" -gt 0 ] && out="$out kube-proxy"
+  echo "$out"
+}
+# The ids of node i's containers and pod sandboxes: their bundle directories outlive containerd.
+real_node_container_ids() {
+  local dir
+  for dir in "$REAL/$1"/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/; do
+    [ -d "$dir" ] && basename "$dir"
+  done
+  return 0
+}
+
+check_real_node_prerequisites() {
+  [ "$(id -u)" = 0 ] || die "real nodes need root (network namespaces, iptables, containerd)."
+  local missing="" c
+  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
+  [ -x /usr/lib/cni/bridge ] || missing="$missing /usr/lib/cni/bridge"
+  [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables buildah busybox-static)."
+}
+
+write_real_node_configs() {
+  local i=$1 dir=$REAL/$1
+  mkdir -p "$dir/cni" "$dir/pod-logs"
+  cat >"$dir/containerd.toml" <<EOF
+version = 2
+root = "$dir/containerd/root"
+state = "$dir/containerd/state"
+disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+[grpc]
+  address = "$dir/containerd.sock"
+[debug]
+  level = "warn"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$dir/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "$PAUSE_IMAGE"
+  # Without CAP_SYS_RESOURCE runc cannot give the pause container its oom_score_adj of -998.
+  restrict_oom_score_adj = true
+  netns_mounts_under_state_dir = true
+  stream_server_address = "127.0.0.1"
+  stream_server_port = "0"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        Root = "$dir/runc"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "/usr/lib/cni"
+    conf_dir = "$dir/cni"
+    max_conf_num = 1
+EOF
+  cat >"$dir/cni/10-pods.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "faultline-$BASE-real-node-$i",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "cni$i", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "$(pod_subnet "$i")" }]],
+                "routes": [{ "dst": "0.0.0.0/0" }], "dataDir": "$dir/cni-ipam" }
+    }
+  ]
+}
+EOF
+  cat >"$dir/kubelet.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: 127.0.0.1
+port: $((10250 + i))
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: $((10350 + i))
+containerRuntimeEndpoint: unix://$dir/containerd.sock
+cgroupDriver: cgroupfs
+cgroupsPerQOS: false
+failCgroupV1: false
+failSwapOn: false
+authentication: { anonymous: { enabled: true }, webhook: { enabled: false } }
+authorization: { mode: AlwaysAllow }
+enforceNodeAllocatable: []
+localStorageCapacityIsolation: false
+evictionHard: {}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+podLogsDir: $dir/pod-logs
+resolvConf: ""
+maxPods: 30
+serializeImagePulls: false
+registerWithTaints: [{ key: pool, value: real, effect: NoSchedule }]
+EOF
+}
+
+write_real_node_shared_configs() {
+  # The node network reaches the apiserver on the host end of its link; the certificate names localhost.
+  cat >"$REAL/kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: sandbox, cluster: {server: "https://$HOST_LINK_IP:$P_APISERVER", certificate-authority: $PKI/ca.crt, tls-server-name: localhost}}]
+users: [{name: admin, user: {client-certificate: $PKI/admin.crt, client-key: $PKI/admin.key}}]
+contexts: [{name: sandbox, context: {cluster: sandbox, user: admin}}]
+current-context: sandbox
+EOF
+  cat >"$REAL/kube-proxy.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: { kubeconfig: $REAL/kubeconfig }
+mode: iptables
+hostnameOverride: real-node-0
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+clusterCIDR: $POD_NETWORK_CIDR
+nodePortAddresses: [$NODE_NETWORK_CIDR]
+# Leave the host's conntrack settings alone (they are not all per network namespace).
+conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s }
+iptables: { localhostNodePorts: false }
+EOF
+}
+
+# Brings the real nodes to N (restarting them when another number runs; 0 keeps what runs), and the
+# real shop onto them.
+ensure_real_nodes() {
+  local wanted=$1
+  if [ "$wanted" -gt 0 ] && [ "$(real_node_count)" != "$wanted" ]; then
+    stop_real_nodes
+    log "starting $wanted real nodes"
+    start_real_nodes "$wanted"
+  fi
+  if [ "$(real_node_count)" -gt 0 ]; then
+    log "deploying the shop on real pods"
+    deploy_real_shop
+  fi
+}
+
+real_nodes_env() {
+  [ "$(real_node_count)" -gt 0 ] || return 0
+  cat <<EOF
+REAL_NODES=$(real_node_count)
+REAL_NODES_DIR=$REAL
+REAL_NODES_NETNS=$NET_NS
+GRACEFUL_NODEPORT_URL=http://127.0.0.1:$P_GRACEFUL_NODEPORT
+FRAGILE_NODEPORT_URL=http://127.0.0.1:$P_FRAGILE_NODEPORT
+export REAL_NODES REAL_NODES_DIR REAL_NODES_NETNS GRACEFUL_NODEPORT_URL FRAGILE_NODEPORT_URL
+EOF
+}
+
+start_real_nodes() {
+  local count=$1 i
+  mkdir -p "$REAL"
+  node_network_up "$count"
+  write_real_node_shared_configs
+  for ((i = 0; i < count; i++)); do
+    write_real_node_configs "$i"
+    start "containerd-$i" nsenter --net="$NET_NS_PATH" containerd --config "$REAL/$i/containerd.toml"
+  done
+  for ((i = 0; i < count; i++)); do
+    wait_for "containerd-$i" 30 ctr --address "$REAL/$i/containerd.sock" version
+    import_images "$REAL/$i/containerd.sock"
+    start "kubelet-$i" nsenter --net="$NET_NS_PATH" "$K8S_NODE_BIN/kubelet" --config="$REAL/$i/kubelet.yaml" \
+      --kubeconfig="$REAL/kubeconfig" --root-dir="$REAL/$i/kubelet" --hostname-override="real-node-$i" \
+      --node-ip="$(node_ip "$i")" --node-labels=pool=real
+  done
+  start kube-proxy nsenter --net="$NET_NS_PATH" "$K8S_NODE_BIN/kube-proxy" --config="$REAL/kube-proxy.yaml"
+  echo "$count" >"$RUN/real-nodes.count"
+  wait_for "$count real nodes Ready" 120 bash -c "[ \"\$('$KUBECTL' --kubeconfig '$KUBECONFIG_FILE' get nodes -l pool=real --no-headers | grep -cw Ready)\" -ge $count ]"
+}
+
+# The shop on real pods: namespace shop-real, two Deployments behind NodePorts, each with a PDB.
+deploy_real_shop() {
+  sed -e "s|\${SHOP_IMAGE}|$SHOP_IMAGE|g" -e "s|\${CATALOG_URL}|http://$HOST_LINK_IP:$P_CATALOG_PROXY|g" \
+    -e "s|\${GRACEFUL_NODEPORT}|$P_GRACEFUL_NODEPORT|g" -e "s|\${FRAGILE_NODEPORT}|$P_FRAGILE_NODEPORT|g" \
+    "$ROOT/sandbox/shop-real.yaml" | kc apply -f - >>"$LOGS/fixtures.log" 2>&1 ||
+    die "deploying the real shop failed; see $LOGS/fixtures.log."
+  local d
+  for d in storefront-graceful storefront-fragile; do
+    wait_for "deployment shop-real/$d" 180 kc -n shop-real rollout status "deployment/$d" --timeout=2s
+  done
+  wait_for "the graceful NodePort" 30 curl -fsS -o /dev/null "http://127.0.0.1:$P_GRACEFUL_NODEPORT/"
+  wait_for "the fragile NodePort" 30 curl -fsS -o /dev/null "http://127.0.0.1:$P_FRAGILE_NODEPORT/"
+}
+
+# Stops the real nodes and removes everything they made: containers (through containerd, then by
+# cgroup), shims, mounts under $REAL, the node network, the kubelet's /var/log/containers links.
+# Fails, listing them, when something is left.
+stop_real_nodes() {
+  [ -d "$REAL" ] || node_network_exists || return 0
+  local n=0 dir
+  for dir in "$REAL"/[0-9]*/; do [ -d "$dir" ] && n=$((n + 1)); done
+  local i kubelets=""
+  for ((i = 0; i < n; i++)); do kubelets="$kubelets kubelet-$i"; done
+  stop_all kube-proxy $kubelets
+  for ((i = 0; i < n; i++)); do remove_containers "$i"; done
+  local containerds=""
+  for ((i = 0; i < n; i++)); do containerds="$containerds containerd-$i"; done
+  stop_all $containerds
+  for ((i = 0; i < n; i++)); do kill_cgroup "$i"; kill_leftover_shims "$i"; done
+  unmount_under "$REAL"
+  node_network_down
+  local link
+  for link in /var/log/containers/*.log; do
+    [ -L "$link" ] && case $(readlink "$link") in "$REAL"/*) rm -f "$link" ;; esac
+  done
+  rm -f "$RUN/real-nodes.count"
+  local left; left=$(real_node_leftovers)
+  if [ -n "$left" ]; then
+    log "stopping the real nodes left these behind (their state is kept in $REAL):"
+    printf '  %s\n' "$left" >&2
+    return 1
+  fi
+  rm -rf "$REAL"
+}
+
+remove_containers() {
+  local socket=$REAL/$1/containerd.sock id
+  [ -S "$socket" ] || return 0
+  local ctrn=(ctr --address "$socket" -n k8s.io)
+  for id in $("${ctrn[@]}" tasks ls -q 2>/dev/null); do "${ctrn[@]}" tasks rm -f "$id" >/dev/null 2>&1 || true; done
+  for id in $("${ctrn[@]}" containers ls -q 2>/dev/null); do "${ctrn[@]}" containers rm "$id" >/dev/null 2>&1 || true; done
+}
+
+# A shim outlives containerd by design; these are ours when their command line names our socket.
+kill_leftover_shims() {
+  local socket=$REAL/$1/containerd.sock file pid
+  for file in "$REAL/$1"/containerd/state/io.containerd.runtime.v2.task/*/*/shim.pid; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$socket" && kill -KILL "$pid" 2>/dev/null
+  done
+  return 0
+}
+
+# Kills any process still in the cgroups of node i's containers and removes those cgroups. With
+# cgroupsPerQOS off, containerd puts each container in /k8s.io/<id> of every v1 hierarchy.
+kill_cgroup() {
+  local id dir
+  for id in $(real_node_container_ids "$1"); do
+    for dir in /sys/fs/cgroup/*/k8s.io/"$id"; do
+      [ -d "$dir" ] || continue
+      xargs -r kill -KILL <"$dir/cgroup.procs" 2>/dev/null
+      rmdir "$dir" 2>/dev/null || { sleep 0.2; rmdir "$dir" 2>/dev/null; }
+    done
+  done
+  return 0
+}
+
+# Unmounts every mount point below a directory, deepest first.
+unmount_under() {
+  local prefix=$1 mp
+  awk -v p="$prefix/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | while read -r mp; do
+    umount "$mp" 2>/dev/null || umount -l "$mp"
+  done
+}
+
+# One line per thing `down` should have removed and did not; nothing when clean.
+real_node_leftovers() {
+  local file
+  # The pattern does not match its own text, so grep does not find itself.
+  for file in $(grep -lsE -- "$REAL/[0-9k]" /proc/[0-9]*/cmdline); do
+    echo "process ${file//[!0-9]/}: $(tr '\0' ' ' <"$file" 2>/dev/null)"
+  done
+  awk -v p="$REAL/" 'index($2, p) == 1 {print "mount " $2}' /proc/self/mounts
+  local i id
+  for ((i = 0; i < MAX_REAL_NODES; i++)); do
+    for id in $(real_node_container_ids "$i"); do
+      ls -d /sys/fs/cgroup/*/k8s.io/"$id" 2>/dev/null | sed 's/^/cgroup /'
+    done
+  done
+  node_network_leftovers
+}
+
+real_nodes_status() {
+  local n; n=$(real_node_count)
+  [ "$n" -gt 0 ] || return 0
+  echo
+  kc get nodes -l pool=real -o wide 2>/dev/null || true
+  echo
+  kc -n shop-real get deployments 2>/dev/null || true
+}
