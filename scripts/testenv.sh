@@ -38,8 +38,8 @@ P_TOXIPROXY=$((BASE + 474)) P_PROMETHEUS=$((BASE + 90))
 P_CATALOG=$((BASE + 81)) P_CATALOG_PROXY=$((BASE + 91))
 P_STOREFRONT=$((BASE + 80)) P_FRAGILE=$((BASE + 82))
 # Real nodes: NodePorts of the real shop, DNATed from 127.0.0.1 into the node network (not listeners).
-P_GRACEFUL_NODEPORT=$((BASE + 530)) P_FRAGILE_NODEPORT=$((BASE + 532))
-NODEPORT_RANGE=$((BASE + 500))-$((BASE + 599)) # the apiserver's: inside this sandbox's block
+P_GRACEFUL_NODEPORT=$((BASE + 330)) P_FRAGILE_NODEPORT=$((BASE + 332))
+NODEPORT_RANGE=$((BASE + 300))-$((BASE + 349)) # the apiserver's, inside this sandbox's block
 ALL_PORTS="$P_ETCD $P_ETCD_PEER $P_APISERVER $P_KCM $P_SCHEDULER $P_KWOK $P_TOXIPROXY $P_PROMETHEUS $P_CATALOG $P_CATALOG_PROXY $P_STOREFRONT $P_FRAGILE $P_GRACEFUL_NODEPORT $P_FRAGILE_NODEPORT"
 # Start order; `down` stops them in reverse.
 COMPONENTS="etcd kube-apiserver kube-controller-manager kube-scheduler kwok toxiproxy catalog storefront fragile-storefront traffic prometheus"

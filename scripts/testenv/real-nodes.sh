@@ -10,6 +10,8 @@
 REAL=$RUN/real-nodes
 K8S_NODE_BIN=$CACHE/kubernetes-node-$K8S_VERSION
 
+# Node i's cgroup, in every v1 hierarchy: the kubelet puts its pods below it.
+real_node_cgroup() { echo "faultline-$BASE-real-node-$1"; }
 real_node_count() { cat "$RUN/real-nodes.count" 2>/dev/null || echo 0; }
 real_node_components() {
   local n=${1:-$(real_node_count)} i out=""
@@ -17,13 +19,15 @@ real_node_components() {
   [ "$n" -gt 0 ] && out="$out kube-proxy"
   echo "$out"
 }
-# The ids of node i's containers and pod sandboxes: their bundle directories outlive containerd.
+
+# The ids of every container and pod sandbox the real nodes' containerds ran: containerd's own
+# directories for them outlive containerd (runtime bundles go when a task is deleted, CRI's stay).
 real_node_container_ids() {
   local dir
-  for dir in "$REAL/$1"/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/; do
+  for dir in "$REAL"/[0-9]*/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/ \
+    "$REAL"/[0-9]*/containerd/{root,state}/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/; do
     [ -d "$dir" ] && basename "$dir"
-  done
-  return 0
+  done | sort -u
 }
 
 check_real_node_prerequisites() {
@@ -90,7 +94,10 @@ healthzBindAddress: 127.0.0.1
 healthzPort: $((10350 + i))
 containerRuntimeEndpoint: unix://$dir/containerd.sock
 cgroupDriver: cgroupfs
-cgroupsPerQOS: false
+# Pods go under the node's own cgroup, in QoS classes, so the pods of one node weigh as much CPU as
+# its allocatable cores against the host's other processes (and down finds all of them there).
+cgroupsPerQOS: true
+cgroupRoot: /$(real_node_cgroup "$i")
 failCgroupV1: false
 failSwapOn: false
 authentication: { anonymous: { enabled: true }, webhook: { enabled: false } }
@@ -173,6 +180,7 @@ start_real_nodes() {
   for ((i = 0; i < count; i++)); do
     wait_for "containerd-$i" 30 ctr --address "$REAL/$i/containerd.sock" version
     import_images "$REAL/$i/containerd.sock"
+    make_real_node_cgroup "$i"
     start "kubelet-$i" nsenter --net="$NET_NS_PATH" "$K8S_NODE_BIN/kubelet" --config="$REAL/$i/kubelet.yaml" \
       --kubeconfig="$REAL/kubeconfig" --root-dir="$REAL/$i/kubelet" --hostname-override="real-node-$i" \
       --node-ip="$(node_ip "$i")" --node-labels=pool=real
@@ -197,28 +205,28 @@ deploy_real_shop() {
 }
 
 # Stops the real nodes and removes everything they made: containers (through containerd, then by
-# cgroup), shims, mounts under $REAL, the node network, the kubelet's /var/log/containers links.
-# Fails, listing them, when something is left.
+# cgroup), shims, mounts under $REAL, the node network, the kubelet's /var/log/containers links and
+# the CNI plugins' cache entries. Fails, listing them, when something is left.
 stop_real_nodes() {
   [ -d "$REAL" ] || node_network_exists || return 0
-  local n=0 dir
+  local n=0 dir i ids
   for dir in "$REAL"/[0-9]*/; do [ -d "$dir" ] && n=$((n + 1)); done
-  local i kubelets=""
-  for ((i = 0; i < n; i++)); do kubelets="$kubelets kubelet-$i"; done
+  ids=$(real_node_container_ids)
+  local kubelets="" containerds=""
+  for ((i = 0; i < n; i++)); do kubelets="$kubelets kubelet-$i" containerds="$containerds containerd-$i"; done
   stop_all kube-proxy $kubelets
   for ((i = 0; i < n; i++)); do remove_containers "$i"; done
-  local containerds=""
-  for ((i = 0; i < n; i++)); do containerds="$containerds containerd-$i"; done
   stop_all $containerds
-  for ((i = 0; i < n; i++)); do kill_cgroup "$i"; kill_leftover_shims "$i"; done
+  for ((i = 0; i < n; i++)); do kill_real_node_cgroup "$i"; kill_leftover_shims "$i"; done
   unmount_under "$REAL"
   node_network_down
-  local link
-  for link in /var/log/containers/*.log; do
-    [ -L "$link" ] && case $(readlink "$link") in "$REAL"/*) rm -f "$link" ;; esac
+  local file id
+  for file in /var/log/containers/*.log; do
+    [ -L "$file" ] && case $(readlink "$file") in "$REAL"/*) rm -f "$file" ;; esac
   done
+  for id in $ids; do rm -f /var/lib/cni/results/*-"$id"-*; done
   rm -f "$RUN/real-nodes.count"
-  local left; left=$(real_node_leftovers)
+  local left; left=$(real_node_leftovers $ids)
   if [ -n "$left" ]; then
     log "stopping the real nodes left these behind (their state is kept in $REAL):"
     printf '  %s\n' "$left" >&2
@@ -246,16 +254,21 @@ kill_leftover_shims() {
   return 0
 }
 
-# Kills any process still in the cgroups of node i's containers and removes those cgroups. With
-# cgroupsPerQOS off, containerd puts each container in /k8s.io/<id> of every v1 hierarchy.
-kill_cgroup() {
-  local id dir
-  for id in $(real_node_container_ids "$1"); do
-    for dir in /sys/fs/cgroup/*/k8s.io/"$id"; do
-      [ -d "$dir" ] || continue
-      xargs -r kill -KILL <"$dir/cgroup.procs" 2>/dev/null
-      rmdir "$dir" 2>/dev/null || { sleep 0.2; rmdir "$dir" 2>/dev/null; }
-    done
+make_real_node_cgroup() {
+  local hierarchy
+  for hierarchy in /sys/fs/cgroup/*/; do
+    [ -f "$hierarchy/cgroup.procs" ] && mkdir -p "$hierarchy$(real_node_cgroup "$1")"
+  done
+  return 0
+}
+
+# Kills any process still in node i's cgroups (containers a dead shim left) and removes the cgroups.
+kill_real_node_cgroup() {
+  local dir
+  for dir in /sys/fs/cgroup/*/"$(real_node_cgroup "$1")"; do
+    [ -d "$dir" ] || continue
+    find "$dir" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+    find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || { sleep 0.5; find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null; }
   done
   return 0
 }
@@ -268,19 +281,18 @@ unmount_under() {
   done
 }
 
-# One line per thing `down` should have removed and did not; nothing when clean.
+# One line per thing the real nodes (whose container ids are given) left behind; nothing when clean.
 real_node_leftovers() {
-  local file
+  local file id
   # The pattern does not match its own text, so grep does not find itself.
   for file in $(grep -lsE -- "$REAL/[0-9k]" /proc/[0-9]*/cmdline); do
     echo "process ${file//[!0-9]/}: $(tr '\0' ' ' <"$file" 2>/dev/null)"
   done
   awk -v p="$REAL/" 'index($2, p) == 1 {print "mount " $2}' /proc/self/mounts
-  local i id
-  for ((i = 0; i < MAX_REAL_NODES; i++)); do
-    for id in $(real_node_container_ids "$i"); do
-      ls -d /sys/fs/cgroup/*/k8s.io/"$id" 2>/dev/null | sed 's/^/cgroup /'
-    done
+  ls -d /sys/fs/cgroup/*/faultline-"$BASE"-real-node-* /var/lib/cni/results/faultline-"$BASE"-* 2>/dev/null
+  for id in "$@"; do ls /var/lib/cni/results/*-"$id"-* 2>/dev/null; done
+  for file in /var/log/containers/*.log; do
+    [ -L "$file" ] && case $(readlink "$file") in "$REAL"/*) echo "$file" ;; esac
   done
   node_network_leftovers
 }
