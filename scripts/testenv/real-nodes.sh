@@ -8,6 +8,9 @@
 # plugins. The shop's real pods (sandbox/shop-real.yaml) are reached through kube-proxy's NodePorts.
 
 REAL=$RUN/real-nodes
+# Each node's containerd root (images and their unpacked snapshots) outlives `down`, so a warm `up`
+# imports nothing; `down` leaves no container, mount or process of it behind.
+REAL_IMAGES=$STATE/real-node-images
 K8S_NODE_BIN=$CACHE/kubernetes-node-$K8S_VERSION
 
 # Node i's cgroup, in every v1 hierarchy: the kubelet puts its pods below it.
@@ -25,7 +28,8 @@ real_node_components() {
 real_node_container_ids() {
   local dir
   for dir in "$REAL"/[0-9]*/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/ \
-    "$REAL"/[0-9]*/containerd/{root,state}/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/; do
+    "$REAL"/[0-9]*/containerd/state/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/ \
+    "$REAL_IMAGES"/[0-9]*/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/; do
     [ -d "$dir" ] && basename "$dir"
   done | sort -u
 }
@@ -43,7 +47,7 @@ write_real_node_configs() {
   mkdir -p "$dir/cni" "$dir/pod-logs"
   cat >"$dir/containerd.toml" <<EOF
 version = 2
-root = "$dir/containerd/root"
+root = "$REAL_IMAGES/$i"
 state = "$dir/containerd/state"
 disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
 [grpc]
@@ -177,9 +181,15 @@ start_real_nodes() {
     write_real_node_configs "$i"
     start "containerd-$i" nsenter --net="$NET_NS_PATH" containerd --config "$REAL/$i/containerd.toml"
   done
+  local imports=() pid
   for ((i = 0; i < count; i++)); do
     wait_for "containerd-$i" 30 ctr --address "$REAL/$i/containerd.sock" version
-    import_images "$REAL/$i/containerd.sock"
+    remove_containers "$i"
+    import_images "$REAL/$i/containerd.sock" &
+    imports+=($!)
+  done
+  for pid in "${imports[@]}"; do wait "$pid" || die "importing the images failed; see $LOGS/image-import.log."; done
+  for ((i = 0; i < count; i++)); do
     make_real_node_cgroup "$i"
     start "kubelet-$i" nsenter --net="$NET_NS_PATH" "$K8S_NODE_BIN/kubelet" --config="$REAL/$i/kubelet.yaml" \
       --kubeconfig="$REAL/kubeconfig" --root-dir="$REAL/$i/kubelet" --hostname-override="real-node-$i" \
@@ -215,10 +225,13 @@ stop_real_nodes() {
   local kubelets="" containerds=""
   for ((i = 0; i < n; i++)); do kubelets="$kubelets kubelet-$i" containerds="$containerds containerd-$i"; done
   stop_all kube-proxy $kubelets
-  for ((i = 0; i < n; i++)); do remove_containers "$i"; done
+  for ((i = 0; i < n; i++)); do remove_containers "$i" & done
+  wait
   stop_all $containerds
   for ((i = 0; i < n; i++)); do kill_real_node_cgroup "$i"; kill_leftover_shims "$i"; done
   unmount_under "$REAL"
+  unmount_under "$REAL_IMAGES"
+  rm -rf "$REAL_IMAGES"/[0-9]*/io.containerd.grpc.v1.cri/{sandboxes,containers}
   node_network_down
   local file id
   for file in /var/log/containers/*.log; do
@@ -254,11 +267,14 @@ kill_leftover_shims() {
   return 0
 }
 
+# The node's cgroup competes with the host's processes for CPU as one entity: it weighs what the
+# kubelet gives its kubepods cgroup on a real node, 1024 per core (a new cgroup has 1024).
 make_real_node_cgroup() {
-  local hierarchy
+  local hierarchy name; name=$(real_node_cgroup "$1")
   for hierarchy in /sys/fs/cgroup/*/; do
-    [ -f "$hierarchy/cgroup.procs" ] && mkdir -p "$hierarchy$(real_node_cgroup "$1")"
+    [ -f "$hierarchy/cgroup.procs" ] && mkdir -p "$hierarchy$name"
   done
+  [ -f "/sys/fs/cgroup/cpu/$name/cpu.shares" ] && echo $((1024 * $(nproc))) >"/sys/fs/cgroup/cpu/$name/cpu.shares"
   return 0
 }
 
@@ -288,7 +304,7 @@ real_node_leftovers() {
   for file in $(grep -lsE -- "$REAL/[0-9k]" /proc/[0-9]*/cmdline); do
     echo "process ${file//[!0-9]/}: $(tr '\0' ' ' <"$file" 2>/dev/null)"
   done
-  awk -v p="$REAL/" 'index($2, p) == 1 {print "mount " $2}' /proc/self/mounts
+  awk -v p="$REAL/" -v q="$REAL_IMAGES/" 'index($2, p) == 1 || index($2, q) == 1 {print "mount " $2}' /proc/self/mounts
   ls -d /sys/fs/cgroup/*/faultline-"$BASE"-real-node-* /var/lib/cni/results/faultline-"$BASE"-* 2>/dev/null
   for id in "$@"; do ls /var/lib/cni/results/*-"$id"-* 2>/dev/null; done
   for file in /var/log/containers/*.log; do

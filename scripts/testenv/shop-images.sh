@@ -4,8 +4,9 @@
 #   - faultline-shop: the shop's sources (sandbox/shop/*.ts), the npm packages they import, the Node
 #     binary of the npm `node` package and the libraries it links against (ldd), on an empty base;
 #   - faultline-pause: the pods' sandbox container, Debian's busybox-static sleeping.
-# Each is exported once as an OCI archive into $CACHE/images/, named by a hash of its contents, so
-# `up` rebuilds only when the shop's sources, their packages, Node or the libraries change.
+# Each is exported once as an OCI archive into $CACHE/images/, named by a hash of its contents (and
+# of the function that lays them out), so `up` rebuilds only when the shop's sources, their packages,
+# Node or the libraries change.
 
 IMAGES=$CACHE/images
 
@@ -55,15 +56,18 @@ shop_images_ensure() {
   hash=$( {
     printf '%s\n' "$files" $libs | xargs sha256sum | sed "s|$ROOT/||"
     echo "node $(stat -c %s "$NODE_BINARY") $(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ROOT/node_modules/node/package.json")"
-    sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1
+    declare -f stage_shop_image
   } | sha256sum | cut -c1-16)
   SHOP_IMAGE=localhost/faultline-shop:$hash
   SHOP_ARCHIVE=$IMAGES/faultline-shop-$hash.tar
-  hash=$( { sha256sum "$busybox" | cut -d' ' -f1; sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1; } | sha256sum | cut -c1-16)
+  hash=$( { sha256sum "$busybox" | cut -d' ' -f1; declare -f stage_pause_image; } | sha256sum | cut -c1-16)
   PAUSE_IMAGE=localhost/faultline-pause:$hash
   PAUSE_ARCHIVE=$IMAGES/faultline-pause-$hash.tar
   [ -f "$SHOP_ARCHIVE" ] || build_image "$SHOP_IMAGE" "$SHOP_ARCHIVE" stage_shop_image "$files" "$libs"
   [ -f "$PAUSE_ARCHIVE" ] || build_image "$PAUSE_IMAGE" "$PAUSE_ARCHIVE" stage_pause_image "$busybox"
+  # Worktrees share the cache: archives no sandbox used for a week go.
+  touch "$SHOP_ARCHIVE" "$PAUSE_ARCHIVE"
+  find "$IMAGES" -maxdepth 1 -name 'faultline-*.tar' -mtime +7 -delete
 }
 
 # The build context: rootfs/ is copied to / as it is.
@@ -119,11 +123,19 @@ build_image() {
   rm -rf "$work"
 }
 
-# Imports both images into one node's containerd, unpacked for the snapshotter its CRI uses.
+# Imports both images into one node's containerd, unpacked for the snapshotter its CRI uses, unless
+# they are there already (a node's image store outlives `down`); older builds of them are removed.
 import_images() {
-  local socket=$1 archive
-  for archive in "$PAUSE_ARCHIVE" "$SHOP_ARCHIVE"; do
-    ctr --address "$socket" -n k8s.io images import --snapshotter overlayfs "$archive" >>"$LOGS/image-import.log" 2>&1 ||
-      die "importing $archive into $socket failed; see $LOGS/image-import.log."
+  local ctrn=(ctr --address "$1" -n k8s.io) present image
+  present=$("${ctrn[@]}" images ls -q)
+  for image in $present; do
+    case $image in "$PAUSE_IMAGE" | "$SHOP_IMAGE") ;; localhost/faultline-*) "${ctrn[@]}" images rm "$image" >/dev/null ;; esac
   done
+  grep -qxF "$PAUSE_IMAGE" <<<"$present" || import_archive "$1" "$PAUSE_ARCHIVE"
+  grep -qxF "$SHOP_IMAGE" <<<"$present" || import_archive "$1" "$SHOP_ARCHIVE"
+}
+
+import_archive() {
+  ctr --address "$1" -n k8s.io images import --snapshotter overlayfs "$2" >>"$LOGS/image-import.log" 2>&1 ||
+    die "importing $2 into $1 failed; see $LOGS/image-import.log."
 }
