@@ -4,7 +4,8 @@ import { createServiceMetrics } from './metrics.ts';
 import type { Product } from './product.ts';
 import { sendText, startShopServer } from './shop-server.ts';
 
-const usage = `usage: catalog.ts --port N [--host IPV4 (default 127.0.0.1)] [--shutdown graceful|immediate]
+const usage = `usage: catalog.ts --port N [--host IPV4 (default 127.0.0.1)] [--startup-delay-ms N (default 0)]
+  [--shutdown graceful|immediate (default graceful)]
   [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]`;
 
 const products: readonly Product[] = [

@@ -48,6 +48,7 @@ type StringOptions = Record<string, { type: 'string' }>;
 export const serverOptions = {
   host: { type: 'string' },
   port: { type: 'string' },
+  'startup-delay-ms': { type: 'string' },
   shutdown: { type: 'string' },
   'drain-delay-ms': { type: 'string' },
   'shutdown-timeout-ms': { type: 'string' },
@@ -83,6 +84,7 @@ export function readServerOptions(values: Record<string, string | undefined>, us
   return {
     host: parseHostOption(values.host, usage),
     port: parsePortOption(values.port, usage),
+    startupDelayMs: parseIntegerOption('startup-delay-ms', values['startup-delay-ms'], 0, usage),
     shutdown: {
       mode: parseShutdownOption(values.shutdown, usage),
       drainDelayMs: parseIntegerOption('drain-delay-ms', values['drain-delay-ms'], 0, usage),

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { installShutdown, type ShutdownOptions } from './graceful-shutdown.ts';
 import type { ServiceMetrics } from './metrics.ts';
 
@@ -12,6 +13,8 @@ export interface ShopServerOptions {
   /** 127.0.0.1 on the host; 0.0.0.0 inside a pod's own network namespace. */
   host: string;
   port: number;
+  /** Time spent initialising (as a real service loads caches and pools) before listening. */
+  startupDelayMs?: number;
   metrics: ServiceMetrics;
   handle: RequestHandler;
   shutdown: ShutdownOptions;
@@ -40,6 +43,7 @@ export async function startShopServer(options: ShopServerOptions): Promise<Serve
     });
   });
 
+  if (options.startupDelayMs) await sleep(options.startupDelayMs);
   await listen(server, options.host, options.port);
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -16,7 +16,8 @@ import { sendText, startShopServer } from './shop-server.ts';
 
 const usage = `usage: storefront.ts --port N --catalog URL --mode resilient|fragile
   [--service NAME (default storefront)] [--catalog-timeout-ms N (default 250, resilient only)]
-  [--host IPV4 (default 127.0.0.1)] [--shutdown graceful|immediate (default graceful)]
+  [--host IPV4 (default 127.0.0.1)] [--startup-delay-ms N (default 0)]
+  [--shutdown graceful|immediate (default graceful)]
   [--drain-delay-ms N (default 0)] [--shutdown-timeout-ms N (default 10000)]`;
 
 const breakerFailureThreshold = 5;
@@ -76,6 +77,7 @@ if (options.mode === 'resilient') {
 await startShopServer({
   host: options.host,
   port: options.port,
+  startupDelayMs: options.startupDelayMs,
   shutdown: options.shutdown,
   metrics,
   handle: async (request, response, path) => {

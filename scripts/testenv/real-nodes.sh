@@ -154,7 +154,10 @@ ensure_real_nodes() {
     log "starting $wanted real nodes"
     start_real_nodes "$wanted"
   fi
+  local i
   if [ "$(real_node_count)" -gt 0 ]; then
+    # Nodes that were already up get a shop image built since (imports skip what is there).
+    for ((i = 0; i < $(real_node_count); i++)); do import_images "$REAL/$i/containerd.sock"; done
     log "deploying the shop on real pods"
     deploy_real_shop
   fi

@@ -5,7 +5,8 @@
 // Needs: the sandbox with real nodes (scripts/testenv.sh up --real-nodes 2; scripts/test.sh does it).
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
 import http from 'node:http';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, DiscoveryV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import test from 'ava';
 import { loadRealNodesEnv, loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -15,6 +16,7 @@ const real = loadRealNodesEnv();
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(env.KUBECONFIG);
 const core = kubeConfig.makeApiClient(CoreV1Api);
+const discovery = kubeConfig.makeApiClient(DiscoveryV1Api);
 const namespace = 'shop-real';
 
 const isReady = (pod: V1Pod) =>
@@ -95,18 +97,37 @@ async function threeReady(app: string): Promise<V1Pod[]> {
   );
 }
 
+// Whether kube-proxy has been told to route to the pod: it is a ready endpoint of its Service.
+async function isRoutedTo(service: string, pod: string): Promise<boolean> {
+  const slices = await discovery.listNamespacedEndpointSlice({
+    namespace,
+    labelSelector: `kubernetes.io/service-name=${service}`,
+  });
+  return slices.items.some((slice) =>
+    (slice.endpoints ?? []).some((e) => e.targetRef?.name === pod && e.conditions?.ready === true),
+  );
+}
+
 // Deletes one replica (default grace period) under a trickle of requests, and keeps the trickle going
-// until the replacement is Ready, the victim is gone, and two more seconds have passed.
+// until the replacement is a ready endpoint of the Service, the victim is gone, and 3 s more have
+// passed (kube-proxy's rules follow endpoints within about a second).
 async function deleteOneUnderTraffic(app: string, url: string) {
   const before = await threeReady(app);
+  const names = new Set(before.map((pod) => pod.metadata?.name));
   const victim = before[0]?.metadata?.name ?? '';
   const trickle = startTrickle(url);
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  await core.deleteNamespacedPod({ name: victim, namespace });
-  await threeReady(app).finally(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+  try {
+    await sleep(2000);
+    await core.deleteNamespacedPod({ name: victim, namespace });
+    const after = await threeReady(app);
+    const replacement = after.find((pod) => !names.has(pod.metadata?.name))?.metadata?.name ?? '';
+    await waitUntil(`${replacement} routed to`, async () =>
+      (await isRoutedTo(app, replacement)) ? true : undefined,
+    );
+    await sleep(3000);
+  } finally {
     await trickle.stop();
-  });
+  }
   return { victim, sent: trickle.sent, lost: trickle.lost, reasons: trickle.reasons };
 }
 

@@ -1,13 +1,23 @@
 // scripts/testenv.sh itself: a second, independent sandbox (own directory, own ports) is brought up
-// twice, checked, and brought down, leaving no port bound and the main sandbox untouched.
-// Needs: the built binaries (cache) and the main sandbox (for the "untouched" check).
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// twice, checked, and brought down, leaving no port bound and the main sandbox untouched; the same
+// with real nodes, beside the main sandbox's, leaving no process, mount, namespace, rule or port.
+// Needs: the built binaries (cache) and the main sandbox with real nodes (for the "untouched" checks).
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { runProcess } from '../helpers/run-process.ts';
-import { projectRoot } from '../helpers/sandbox-env.ts';
+import { loadRealNodesEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
 const script = join(projectRoot, 'scripts/testenv.sh');
 const portBase = 27000; // below the ephemeral port range, like the default
@@ -119,6 +129,121 @@ test.serial(
       await runProcess('bash', [script, 'down'], { env });
       rmSync(dir, { recursive: true, force: true });
       rmSync(fakeBin, { recursive: true, force: true });
+    }
+  },
+);
+
+// Everything of a sandbox's real nodes on this host, found the way an operator would look for it.
+function realNodeTraces(dir: string, base: number) {
+  const mounts = readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .filter((line) => line.split(' ')[1]?.startsWith(`${dir}/`));
+  const processes = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`${dir}/`);
+      } catch {
+        return false;
+      }
+    });
+  const cgroups = readdirSync('/sys/fs/cgroup').flatMap((hierarchy) => {
+    try {
+      return readdirSync(`/sys/fs/cgroup/${hierarchy}`).filter((name) =>
+        name.startsWith(`faultline-${base}-real-node-`),
+      );
+    } catch {
+      return [];
+    }
+  });
+  return {
+    mounts,
+    processes,
+    cgroups,
+    netns: existsSync(`/run/netns/faultline-${base}`),
+    link: existsSync(`/sys/class/net/flt${base}`),
+    rules: execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).includes(`FAULTLINE-${base}`),
+    logLinks: readdirSync('/var/log/containers').filter((name) => {
+      try {
+        return readlinkSync(`/var/log/containers/${name}`).startsWith(`${dir}/`);
+      } catch {
+        return false;
+      }
+    }),
+  };
+}
+
+// Listening TCP sockets in the host's network namespace: "address:port" with the owning pid.
+function hostListeners(): { address: string; pids: string[] }[] {
+  const out = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => ({
+      address: line.trim().split(/\s+/)[3] ?? '',
+      pids: [...line.matchAll(/pid=(\d+)/g)].map((m) => m[1] ?? ''),
+    }));
+}
+
+test.serial(
+  'real nodes: a second sandbox runs its own beside the main one, listens on 127.0.0.1 only, and down leaves nothing of them',
+  async (t) => {
+    const main = loadRealNodesEnv();
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
+    const env = { ...process.env, FAULTLINE_TESTENV_DIR: dir, FAULTLINE_TESTENV_PORT_BASE: String(portBase) };
+    try {
+      const up = await runProcess('bash', [script, 'up', '--nodes', '1', '--real-nodes', '2'], {
+        env,
+        timeoutMs: 900_000,
+      });
+      t.is(up.exitCode, 0, up.stderr);
+      const envFile = readFileSync(join(dir, 'env'), 'utf8');
+      const graceful = `http://127.0.0.1:${portBase + 330}`;
+      const fragile = `http://127.0.0.1:${portBase + 332}`;
+      t.regex(envFile, new RegExp(`^GRACEFUL_NODEPORT_URL=${graceful}$`, 'm'));
+      t.regex(envFile, new RegExp(`^FRAGILE_NODEPORT_URL=${fragile}$`, 'm'));
+      for (const url of [graceful, fragile, main.GRACEFUL_NODEPORT_URL, main.FRAGILE_NODEPORT_URL]) {
+        t.is((await fetch(`${url}/`)).status, 200, `${url} answers while both sandboxes have real nodes`);
+      }
+      const status = await runProcess('bash', [script, 'status'], { env });
+      t.is(status.exitCode, 0, status.stdout);
+      t.regex(status.stdout, /kubelet-1\s+running/);
+      t.regex(status.stdout, /real-node-1\s+Ready/);
+
+      const pids = new Set(
+        readdirSync(join(dir, 'run/pids')).map((file) =>
+          readFileSync(join(dir, 'run/pids', file), 'utf8').trim(),
+        ),
+      );
+      const own = hostListeners().filter((l) => l.pids.some((pid) => pids.has(pid)));
+      t.true(own.length >= 10, `the sandbox's servers listen on the host: ${JSON.stringify(own)}`);
+      for (const listener of own) t.regex(listener.address, /^127\.0\.0\.1:\d+$/);
+
+      const during = realNodeTraces(dir, portBase);
+      t.true(during.mounts.length > 0 && during.processes.length > 0 && during.cgroups.length > 0);
+      t.true(during.netns && during.link && during.rules && during.logLinks.length > 0);
+
+      const down = await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
+      t.is(down.exitCode, 0, down.stderr);
+      t.deepEqual(realNodeTraces(dir, portBase), {
+        mounts: [],
+        processes: [],
+        cgroups: [],
+        netns: false,
+        link: false,
+        rules: false,
+        logLinks: [],
+      });
+      for (const listener of hostListeners()) {
+        const port = Number(listener.address.split(':').pop());
+        t.false(port >= portBase && port < portBase + 500, `${listener.address} is still bound after down`);
+      }
+    } finally {
+      await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const url of [main.GRACEFUL_NODEPORT_URL, main.FRAGILE_NODEPORT_URL]) {
+      t.is((await fetch(`${url}/`)).status, 200, `the main sandbox's ${url} is untouched`);
     }
   },
 );

@@ -376,6 +376,12 @@ test('--shutdown immediate: SIGTERM exits 0 at once and cuts the in-flight reque
   await t.throwsAsync(inFlight);
 });
 
+test('--startup-delay-ms: the service listens only after its startup delay', async (t) => {
+  const started = performance.now();
+  await startStorefront('fragile', catalog.url, ['--startup-delay-ms', '4000']);
+  t.true(performance.now() - started >= 4000, `listening after ${performance.now() - started} ms`);
+});
+
 for (const [flag, value] of [
   ['--host', 'localhost'],
   ['--host', '127.0.0.256'],
