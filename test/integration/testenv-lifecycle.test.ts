@@ -20,7 +20,8 @@ import { runProcess } from '../helpers/run-process.ts';
 import { loadRealNodesEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
 const script = join(projectRoot, 'scripts/testenv.sh');
-const portBase = 27000; // below the ephemeral port range, like the default
+// Below the ephemeral port range, like the default; another block when 27000 is taken on this machine.
+const portBase = Number(process.env.FAULTLINE_TESTENV_SECOND_PORT_BASE ?? 27000);
 
 const isBound = (port: number) =>
   new Promise<boolean>((resolve) => {
