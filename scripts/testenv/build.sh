@@ -72,28 +72,28 @@ k8s_ldflags() {
   echo "$LDF"
 }
 
-build_k8s() {
-  local out="$CACHE/kubernetes-$K8S_VERSION" src="$WORK/kubernetes-$K8S_VERSION"
+# Binaries of the Kubernetes wrapper module, with upstream's build tags and version stamps.
+build_k8s_binaries() {
+  local name=$1 what=$2; shift 2
+  local out="$CACHE/$name-$K8S_VERSION" src="$WORK/$name-$K8S_VERSION"
   done_dir "$out" && return 0
-  log "kubernetes $K8S_VERSION (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl): the long one"
+  log "kubernetes $K8S_VERSION ($what)"
   rm -rf "$out"; mkdir -p "$out" "$src"
   cp "$here/k8s/go.mod" "$here/k8s/go.sum" "$here/k8s/tools.go" "$src/"
-  (cd "$src" && with_progress kubernetes go build -tags selinux,notest,grpcnotrace -ldflags "$(k8s_ldflags)" -o "$out/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
-    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  (cd "$src" && with_progress "$what" go build -tags selinux,notest,grpcnotrace -ldflags "$(k8s_ldflags)" -o "$out/" "$@")
   touch "$out/.complete"
 }
 
-# The real nodes' kubelet and kube-proxy: the same module, tags and version stamps as the control plane.
+build_k8s() {
+  build_k8s_binaries kubernetes "kube-apiserver, kube-controller-manager, kube-scheduler, kubectl: the long one" \
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
+    k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+}
+
+# The real nodes' kubelet and kube-proxy, from the same module as the control plane.
 build_k8s_node() {
-  local out="$CACHE/kubernetes-node-$K8S_VERSION" src="$WORK/kubernetes-node-$K8S_VERSION"
-  done_dir "$out" && return 0
-  log "kubernetes $K8S_VERSION (kubelet, kube-proxy) for the real nodes"
-  rm -rf "$out"; mkdir -p "$out" "$src"
-  cp "$here/k8s/go.mod" "$here/k8s/go.sum" "$here/k8s/tools.go" "$src/"
-  (cd "$src" && with_progress "kubelet and kube-proxy" go build -tags selinux,notest,grpcnotrace -ldflags "$(k8s_ldflags)" \
-    -o "$out/" k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy)
-  touch "$out/.complete"
+  build_k8s_binaries kubernetes-node "kubelet, kube-proxy for the real nodes" \
+    k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-proxy
 }
 
 start=$(date +%s)

@@ -191,6 +191,18 @@ async function pollUntilStatus(url: string, status: number, timeoutMs: number): 
   return last;
 }
 
+// SIGTERM while a request waits on the (slow) catalog: the exit code, how long exiting took, the request.
+async function sigtermWithRequestInFlight(storefront: RunningService, upstream: FakeCatalog) {
+  const arrived = upstream.nextRequest();
+  const inFlight = get(`${storefront.url}/`);
+  inFlight.catch(() => {}); // awaited by the caller; this only keeps an early failed assertion from adding an unhandled rejection
+  await arrived;
+  const signalledAt = performance.now();
+  storefront.child.kill('SIGTERM');
+  const exitCode = await storefront.exitCode;
+  return { exitCode, exitMs: performance.now() - signalledAt, inFlight };
+}
+
 const catalogProducts = [
   'Chaos Monkey plush',
   'Blast radius mug',
@@ -350,44 +362,35 @@ test('SIGTERM: readiness turns 503, the in-flight request completes 200, new con
 test('SIGTERM: exits 1 when in-flight requests outlast --shutdown-timeout-ms', async (t) => {
   const upstream = await startFakeCatalog(5000);
   const storefront = await startStorefront('fragile', upstream.url, ['--shutdown-timeout-ms', '300']);
-  const arrived = upstream.nextRequest();
-  const inFlight = get(`${storefront.url}/`);
-  inFlight.catch(() => {}); // awaited below; this only keeps an early failed assertion from adding an unhandled rejection
-  await arrived;
-  const signalledAt = performance.now();
-  storefront.child.kill('SIGTERM');
-  t.is(await storefront.exitCode, 1);
-  t.true(performance.now() - signalledAt < 2000);
+  const { exitCode, exitMs, inFlight } = await sigtermWithRequestInFlight(storefront, upstream);
+  t.is(exitCode, 1);
+  t.true(exitMs < 2000);
   await t.throwsAsync(inFlight);
 });
 
-test('--shutdown immediate: SIGTERM exits 0 at once and cuts the in-flight request', async (t) => {
+test.serial('--shutdown immediate: SIGTERM exits 0 at once and cuts the in-flight request', async (t) => {
   const upstream = await startFakeCatalog(3000);
   const storefront = await startStorefront('fragile', upstream.url, ['--shutdown', 'immediate']);
   t.is((await get(`${storefront.url}/readyz`)).status, 200);
-  const arrived = upstream.nextRequest();
-  const inFlight = get(`${storefront.url}/`);
-  inFlight.catch(() => {}); // awaited below; this only keeps an early failed assertion from adding an unhandled rejection
-  await arrived;
-  const signalledAt = performance.now();
-  storefront.child.kill('SIGTERM');
-  t.is(await storefront.exitCode, 0);
-  t.true(performance.now() - signalledAt < 2000, 'it did not wait for the in-flight request');
+  const { exitCode, exitMs, inFlight } = await sigtermWithRequestInFlight(storefront, upstream);
+  t.is(exitCode, 0);
+  t.true(exitMs < 2000, 'it did not wait for the in-flight request');
   await t.throwsAsync(inFlight);
 });
 
-test('--startup-delay-ms: the service listens only after its startup delay', async (t) => {
+test.serial('--startup-delay-ms: the service listens only after its startup delay', async (t) => {
   const started = performance.now();
   await startStorefront('fragile', catalog.url, ['--startup-delay-ms', '4000']);
   t.true(performance.now() - started >= 4000, `listening after ${performance.now() - started} ms`);
 });
 
-for (const [flag, value] of [
-  ['--host', 'localhost'],
-  ['--host', '127.0.0.256'],
-  ['--shutdown', 'later'],
-] as const) {
-  test(`${flag} ${value} is a usage error (exit 2) naming the flag`, async (t) => {
+// Serial, like the timing tests: each case starts a process, and a busy machine makes starts slow.
+test.serial('a bad --host or --shutdown is a usage error (exit 2) naming the flag', async (t) => {
+  for (const [flag, value] of [
+    ['--host', 'localhost'],
+    ['--host', '127.0.0.256'],
+    ['--shutdown', 'later'],
+  ] as const) {
     const child = spawn(
       process.execPath,
       [
@@ -408,10 +411,10 @@ for (const [flag, value] of [
       stderr += chunk.toString();
     });
     const [code] = await once(child, 'exit');
-    t.is(code, 2);
+    t.is(code, 2, `${flag} ${value}`);
     t.true(stderr.startsWith(`${flag} must be`), stderr);
-  });
-}
+  }
+});
 
 test('SIGTERM: the catalog turns unready during the drain delay and exits 0', async (t) => {
   const service = await startService('catalog.ts', ['--drain-delay-ms', '300']);
