@@ -50,6 +50,7 @@ kc() { "$KUBECTL" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 
 . "$ROOT/scripts/testenv/node-network.sh"
 . "$ROOT/scripts/testenv/shop-images.sh"
+. "$ROOT/scripts/testenv/real-node-configs.sh"
 . "$ROOT/scripts/testenv/real-nodes.sh"
 # Every component, in start order: the real nodes' come last.
 components() { echo "$COMPONENTS $(real_node_components "$@")"; }

@@ -1,11 +1,12 @@
 # Real nodes for the sandbox (sourced by scripts/testenv.sh after node-network.sh and shop-images.sh).
 #
 # Node i is real-node-i: its own containerd (Debian's, with its own root, state, socket, runc root and
-# CNI config under $RUN/real-nodes/i), a kubelet built from the control plane's Kubernetes module,
-# labelled and tainted pool=real so only pods that ask for it land there (kwok manages only nodes
-# annotated kwok.x-k8s.io/node=fake). All of them, and one kube-proxy (iptables mode), run in the
-# sandbox's node network namespace; pods get their own namespaces from the bridge + host-local CNI
-# plugins. The shop's real pods (sandbox/shop-real.yaml) are reached through kube-proxy's NodePorts.
+# CNI config under $RUN/real-nodes/i, written by real-node-configs.sh), a kubelet built from the
+# control plane's Kubernetes module, labelled and tainted pool=real so only pods that ask for it land
+# there (kwok manages only nodes annotated kwok.x-k8s.io/node=fake); the two share a mount namespace
+# of their own. All nodes, and one kube-proxy (iptables mode), run in the sandbox's node network
+# namespace; pods get their own network namespaces from the bridge + host-local CNI plugins. The
+# shop's real pods (sandbox/shop-real.yaml) are reached through kube-proxy's NodePorts.
 
 REAL=$RUN/real-nodes
 # Each node's containerd root (images and their unpacked snapshots) outlives `down`, so a warm `up`
@@ -23,126 +24,13 @@ real_node_components() {
   echo "$out"
 }
 
-# The ids of every container and pod sandbox the real nodes' containerds ran: containerd's own
-# directories for them outlive containerd (runtime bundles go when a task is deleted, CRI's stay).
-real_node_container_ids() {
-  local dir
-  for dir in "$REAL"/[0-9]*/containerd/state/io.containerd.runtime.v2.task/k8s.io/*/ \
-    "$REAL"/[0-9]*/containerd/state/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/ \
-    "$REAL_IMAGES"/[0-9]*/io.containerd.grpc.v1.cri/{sandboxes,containers}/*/; do
-    [ -d "$dir" ] && basename "$dir"
-  done | sort -u
-}
-
 check_real_node_prerequisites() {
   [ "$(id -u)" = 0 ] || die "real nodes need root (network namespaces, iptables, containerd)."
+  case $STATE/ in /run/* | /var/lib/* | /var/log/*) die "real nodes need the state directory outside /run, /var/lib and /var/log (FAULTLINE_TESTENV_DIR)." ;; esac
   local missing="" c
-  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
+  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
   [ -x /usr/lib/cni/bridge ] || missing="$missing /usr/lib/cni/bridge"
   [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables buildah busybox-static)."
-}
-
-write_real_node_configs() {
-  local i=$1 dir=$REAL/$1
-  mkdir -p "$dir/cni" "$dir/pod-logs"
-  cat >"$dir/containerd.toml" <<EOF
-version = 2
-root = "$REAL_IMAGES/$i"
-state = "$dir/containerd/state"
-disabled_plugins = ["io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
-[grpc]
-  address = "$dir/containerd.sock"
-[debug]
-  level = "warn"
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$dir/containerd/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "$PAUSE_IMAGE"
-  # Without CAP_SYS_RESOURCE runc cannot give the pause container its oom_score_adj of -998.
-  restrict_oom_score_adj = true
-  netns_mounts_under_state_dir = true
-  stream_server_address = "127.0.0.1"
-  stream_server_port = "0"
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        Root = "$dir/runc"
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "/usr/lib/cni"
-    conf_dir = "$dir/cni"
-    max_conf_num = 1
-EOF
-  cat >"$dir/cni/10-pods.conflist" <<EOF
-{
-  "cniVersion": "1.0.0",
-  "name": "faultline-$BASE-real-node-$i",
-  "plugins": [
-    {
-      "type": "bridge", "bridge": "cni$i", "isGateway": true, "ipMasq": true, "hairpinMode": true,
-      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "$(pod_subnet "$i")" }]],
-                "routes": [{ "dst": "0.0.0.0/0" }], "dataDir": "$dir/cni-ipam" }
-    }
-  ]
-}
-EOF
-  cat >"$dir/kubelet.yaml" <<EOF
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-address: 127.0.0.1
-port: $((10250 + i))
-readOnlyPort: 0
-healthzBindAddress: 127.0.0.1
-healthzPort: $((10350 + i))
-containerRuntimeEndpoint: unix://$dir/containerd.sock
-cgroupDriver: cgroupfs
-# Pods go under the node's own cgroup, in QoS classes, so the pods of one node weigh as much CPU as
-# its allocatable cores against the host's other processes (and down finds all of them there).
-cgroupsPerQOS: true
-cgroupRoot: /$(real_node_cgroup "$i")
-failCgroupV1: false
-failSwapOn: false
-authentication: { anonymous: { enabled: true }, webhook: { enabled: false } }
-authorization: { mode: AlwaysAllow }
-enforceNodeAllocatable: []
-localStorageCapacityIsolation: false
-evictionHard: {}
-imageGCHighThresholdPercent: 100
-imageGCLowThresholdPercent: 99
-podLogsDir: $dir/pod-logs
-resolvConf: ""
-maxPods: 30
-serializeImagePulls: false
-registerWithTaints: [{ key: pool, value: real, effect: NoSchedule }]
-EOF
-}
-
-write_real_node_shared_configs() {
-  # The node network reaches the apiserver on the host end of its link; the certificate names localhost.
-  cat >"$REAL/kubeconfig" <<EOF
-apiVersion: v1
-kind: Config
-clusters: [{name: sandbox, cluster: {server: "https://$HOST_LINK_IP:$P_APISERVER", certificate-authority: $PKI/ca.crt, tls-server-name: localhost}}]
-users: [{name: admin, user: {client-certificate: $PKI/admin.crt, client-key: $PKI/admin.key}}]
-contexts: [{name: sandbox, context: {cluster: sandbox, user: admin}}]
-current-context: sandbox
-EOF
-  cat >"$REAL/kube-proxy.yaml" <<EOF
-apiVersion: kubeproxy.config.k8s.io/v1alpha1
-kind: KubeProxyConfiguration
-clientConnection: { kubeconfig: $REAL/kubeconfig }
-mode: iptables
-hostnameOverride: real-node-0
-healthzBindAddress: 127.0.0.1:10256
-metricsBindAddress: 127.0.0.1:10249
-clusterCIDR: $POD_NETWORK_CIDR
-nodePortAddresses: [$NODE_NETWORK_CIDR]
-# Leave the host's conntrack settings alone (they are not all per network namespace).
-conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s }
-iptables: { localhostNodePorts: false }
-EOF
 }
 
 # Brings the real nodes to N (restarting them when another number runs; 0 keeps what runs), and the
@@ -182,7 +70,8 @@ start_real_nodes() {
   write_real_node_shared_configs
   for ((i = 0; i < count; i++)); do
     write_real_node_configs "$i"
-    start "containerd-$i" nsenter --net="$NET_NS_PATH" containerd --config "$REAL/$i/containerd.toml"
+    make_real_node_mount_namespace "$i"
+    start "containerd-$i" nsenter $(real_node_namespaces "$i") containerd --config "$REAL/$i/containerd.toml"
   done
   local imports=() pid
   for ((i = 0; i < count; i++)); do
@@ -194,7 +83,7 @@ start_real_nodes() {
   for pid in "${imports[@]}"; do wait "$pid" || die "importing the images failed; see $LOGS/image-import.log."; done
   for ((i = 0; i < count; i++)); do
     make_real_node_cgroup "$i"
-    start "kubelet-$i" nsenter --net="$NET_NS_PATH" "$K8S_NODE_BIN/kubelet" --config="$REAL/$i/kubelet.yaml" \
+    start "kubelet-$i" nsenter $(real_node_namespaces "$i") "$K8S_NODE_BIN/kubelet" --config="$REAL/$i/kubelet.yaml" \
       --kubeconfig="$REAL/kubeconfig" --root-dir="$REAL/$i/kubelet" --hostname-override="real-node-$i" \
       --node-ip="$(node_ip "$i")" --node-labels=pool=real
   done
@@ -218,31 +107,31 @@ deploy_real_shop() {
 }
 
 # Stops the real nodes and removes everything they made: containers (through containerd, then by
-# cgroup), shims, mounts under $REAL, the node network, the kubelet's /var/log/containers links and
-# the CNI plugins' cache entries. Fails, listing them, when something is left.
+# cgroup), shims, their mount namespaces, the node network. Fails, listing them, when something is left.
 stop_real_nodes() {
   [ -d "$REAL" ] || node_network_exists || return 0
-  local n=0 dir i ids
+  local n=0 dir i
   for dir in "$REAL"/[0-9]*/; do [ -d "$dir" ] && n=$((n + 1)); done
-  ids=$(real_node_container_ids)
   local kubelets="" containerds=""
   for ((i = 0; i < n; i++)); do kubelets="$kubelets kubelet-$i" containerds="$containerds containerd-$i"; done
   stop_all kube-proxy $kubelets
-  for ((i = 0; i < n; i++)); do remove_containers "$i" & done
-  wait
+  # Only these children are waited for: `up` that fails comes here with the servers as children too.
+  local removals=() pid
+  for ((i = 0; i < n; i++)); do
+    remove_containers "$i" &
+    removals+=($!)
+  done
+  for pid in "${removals[@]}"; do wait "$pid" || true; done
   stop_all $containerds
   for ((i = 0; i < n; i++)); do kill_real_node_cgroup "$i"; kill_leftover_shims "$i"; done
+  # With no process left in it, unmounting a node's mount namespace file ends the namespace and
+  # every mount in it (containers' root filesystems, pods' network namespaces, the tmpfs).
   unmount_under "$REAL"
   unmount_under "$REAL_IMAGES"
   rm -rf "$REAL_IMAGES"/[0-9]*/io.containerd.grpc.v1.cri/{sandboxes,containers}
   node_network_down
-  local file id
-  for file in /var/log/containers/*.log; do
-    [ -L "$file" ] && case $(readlink "$file") in "$REAL"/*) rm -f "$file" ;; esac
-  done
-  for id in $ids; do rm -f /var/lib/cni/results/*-"$id"-*; done
   rm -f "$RUN/real-nodes.count"
-  local left; left=$(real_node_leftovers $ids)
+  local left; left=$(real_node_leftovers)
   if [ -n "$left" ]; then
     log "stopping the real nodes left these behind (their state is kept in $REAL):"
     printf '  %s\n' "$left" >&2
@@ -269,6 +158,21 @@ kill_leftover_shims() {
   done
   return 0
 }
+
+# Node i's containerd and kubelet share a mount namespace of their own, in which /run, /var/lib
+# and /var/log are empty tmpfs: what they write there by fixed paths (shim sockets, the kubelet's
+# /var/lib/kubelet/{pki,device-plugins}, /var/log/containers links, the CNI cache) stays private to
+# the node, and their mounts never appear on the host. nsenter opens the namespace files first.
+make_real_node_mount_namespace() {
+  local ns=$REAL/$1/mnt dir
+  touch "$ns"
+  net_step unshare --mount="$ns" --propagation private true
+  for dir in /run /var/lib /var/log; do
+    net_step nsenter --mount="$ns" mount -t tmpfs -o mode=0755,size=64m "faultline-$BASE-real-node-$1" "$dir"
+  done
+}
+# nsenter's options for a process of node i (an argument list, for start's setsid).
+real_node_namespaces() { echo "--mount=$REAL/$1/mnt --net=$NET_NS_PATH"; }
 
 # The node's cgroup competes with the host's processes for CPU as one entity: it weighs what the
 # kubelet gives its kubepods cgroup on a real node, 1024 per core (a new cgroup has 1024).
@@ -300,19 +204,15 @@ unmount_under() {
   done
 }
 
-# One line per thing the real nodes (whose container ids are given) left behind; nothing when clean.
+# One line per thing the real nodes left behind; nothing when clean.
 real_node_leftovers() {
-  local file id
+  local file
   # The pattern does not match its own text, so grep does not find itself.
   for file in $(grep -lsE -- "$REAL/[0-9k]" /proc/[0-9]*/cmdline); do
     echo "process ${file//[!0-9]/}: $(tr '\0' ' ' <"$file" 2>/dev/null)"
   done
   awk -v p="$REAL/" -v q="$REAL_IMAGES/" 'index($2, p) == 1 || index($2, q) == 1 {print "mount " $2}' /proc/self/mounts
-  ls -d /sys/fs/cgroup/*/faultline-"$BASE"-real-node-* /var/lib/cni/results/faultline-"$BASE"-* 2>/dev/null
-  for id in "$@"; do ls /var/lib/cni/results/*-"$id"-* 2>/dev/null; done
-  for file in /var/log/containers/*.log; do
-    [ -L "$file" ] && case $(readlink "$file") in "$REAL"/*) echo "$file" ;; esac
-  done
+  ls -d /sys/fs/cgroup/*/faultline-"$BASE"-real-node-* 2>/dev/null
   node_network_leftovers
 }
 

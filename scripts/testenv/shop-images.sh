@@ -103,8 +103,8 @@ ENTRYPOINT ["/busybox", "sleep", "2147483647"]
 EOF
 }
 
-# Builds with buildah in a private store (vfs, chroot isolation: no daemon, no registry), exports an
-# uncompressed OCI archive (imports faster) and removes the store again.
+# Builds with buildah in a private store (vfs, chroot isolation: no daemon, no registry; its CNI lock
+# in the build directory, not /etc/cni), exports an OCI archive and removes the store again.
 build_image() {
   local image=$1 archive=$2 stage=$3; shift 3
   local work; work=$(mktemp -d "$IMAGES/build.XXXXXX")
@@ -112,8 +112,9 @@ build_image() {
   local store=(--root "$work/store" --runroot "$work/run" --storage-driver vfs)
   {
     "$stage" "$work/ctx" "$@" &&
-      buildah "${store[@]}" bud --isolation chroot --layers=false -t "$image" -f "$work/ctx/Containerfile" "$work/ctx" &&
-      buildah "${store[@]}" push --disable-compression "$image" "oci-archive:$archive.tmp:$image" &&
+      buildah "${store[@]}" bud --isolation chroot --layers=false --cni-config-dir "$work/cni" \
+        -t "$image" -f "$work/ctx/Containerfile" "$work/ctx" &&
+      buildah "${store[@]}" push "$image" "oci-archive:$archive.tmp:$image" &&
       mv "$archive.tmp" "$archive"
   } >"$LOGS/image-build.log" 2>&1 || {
     rm -f "$archive.tmp"

@@ -164,7 +164,7 @@ function realNodeTraces(dir: string, base: number) {
     netns: existsSync(`/run/netns/faultline-${base}`),
     link: existsSync(`/sys/class/net/flt${base}`),
     rules: execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).includes(`FAULTLINE-${base}`),
-    logLinks: readdirSync('/var/log/containers').filter((name) => {
+    logLinks: (existsSync('/var/log/containers') ? readdirSync('/var/log/containers') : []).filter((name) => {
       try {
         return readlinkSync(`/var/log/containers/${name}`).startsWith(`${dir}/`);
       } catch {
@@ -222,7 +222,8 @@ test.serial(
 
       const during = realNodeTraces(dir, portBase);
       t.true(during.mounts.length > 0 && during.processes.length > 0 && during.cgroups.length > 0);
-      t.true(during.netns && during.link && during.rules && during.logLinks.length > 0);
+      t.true(during.netns && during.link && during.rules);
+      t.deepEqual(during.logLinks, [], "the kubelets' /var/log/containers is their own, not the host's");
 
       const down = await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
       t.is(down.exitCode, 0, down.stderr);
