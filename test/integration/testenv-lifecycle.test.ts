@@ -249,3 +249,47 @@ test.serial(
     }
   },
 );
+
+test.serial(
+  'real nodes that fail to start are stopped with the rest, leaving no namespace, rule or port',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
+    const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
+    // A containerd that exits at once: the node network is made, then up fails waiting for containerd.
+    writeFileSync(join(fakeBin, 'containerd'), '#!/bin/sh\necho "fake containerd exits" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
+    const env = {
+      ...process.env,
+      FAULTLINE_TESTENV_DIR: dir,
+      FAULTLINE_TESTENV_PORT_BASE: String(portBase),
+      PATH: `${fakeBin}:${process.env.PATH}`,
+    };
+    try {
+      const result = await runProcess('bash', [script, 'up', '--nodes', '1', '--real-nodes', '1'], {
+        env,
+        timeoutMs: 600_000,
+      });
+      t.not(result.exitCode, 0);
+      t.regex(result.stderr, /containerd-0 did not become ready/);
+      t.regex(result.stderr, /up failed; stopping what it started/);
+      t.deepEqual(realNodeTraces(dir, portBase), {
+        mounts: [],
+        processes: [],
+        cgroups: [],
+        netns: false,
+        link: false,
+        rules: false,
+        logLinks: [],
+      });
+      for (const offset of [379, 443, 474, 81, 80, 330, 332]) {
+        t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
+      }
+      t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
+    } finally {
+      await runProcess('bash', [script, 'down'], { env });
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(fakeBin, { recursive: true, force: true });
+    }
+  },
+);
