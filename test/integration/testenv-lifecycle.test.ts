@@ -102,23 +102,38 @@ test.serial('a missing prerequisite fails with one clear sentence', async (t) =>
   }
 });
 
+// `up` in a second sandbox with one program replaced by a script that exits at once; down and
+// cleanup afterwards whatever the checks found.
+async function upWithFailingProgram(
+  program: string,
+  upArgs: string[],
+  check: (result: { exitCode: number | null; stderr: string }, dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
+  const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
+  writeFileSync(join(fakeBin, program), `#!/bin/sh\necho "fake ${program} exits" >&2\nexit 1\n`, {
+    mode: 0o755,
+  });
+  const env = {
+    ...process.env,
+    FAULTLINE_TESTENV_DIR: dir,
+    FAULTLINE_TESTENV_PORT_BASE: String(portBase),
+    PATH: `${fakeBin}:${process.env.PATH}`,
+  };
+  try {
+    await check(await runProcess('bash', [script, 'up', ...upArgs], { env, timeoutMs: 600_000 }), dir);
+  } finally {
+    await runProcess('bash', [script, 'down'], { env });
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(fakeBin, { recursive: true, force: true });
+  }
+}
+
 test.serial(
   'an up that fails half-way stops everything it had started and leaves no port bound',
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
-    const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
     // A Prometheus that exits at once: everything before it starts, then up fails waiting for it.
-    writeFileSync(join(fakeBin, 'prometheus'), '#!/bin/sh\necho "fake prometheus exits" >&2\nexit 1\n', {
-      mode: 0o755,
-    });
-    const env = {
-      ...process.env,
-      FAULTLINE_TESTENV_DIR: dir,
-      FAULTLINE_TESTENV_PORT_BASE: String(portBase),
-      PATH: `${fakeBin}:${process.env.PATH}`,
-    };
-    try {
-      const result = await runProcess('bash', [script, 'up', '--nodes', '1'], { env, timeoutMs: 300_000 });
+    await upWithFailingProgram('prometheus', ['--nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
       t.regex(result.stderr, /prometheus did not become ready/);
       t.regex(result.stderr, /up failed; stopping what it started/);
@@ -126,11 +141,7 @@ test.serial(
         t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
       }
       t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
-    } finally {
-      await runProcess('bash', [script, 'down'], { env });
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(fakeBin, { recursive: true, force: true });
-    }
+    });
   },
 );
 
@@ -173,6 +184,17 @@ function realNodeTraces(dir: string, base: number) {
     }),
   };
 }
+
+// What realNodeTraces finds when a sandbox's real nodes left nothing behind.
+const noTraces = {
+  mounts: [],
+  processes: [],
+  cgroups: [],
+  netns: false,
+  link: false,
+  rules: false,
+  logLinks: [],
+};
 
 // Listening TCP sockets in the host's network namespace: "address:port" with the owning pid.
 function hostListeners(): { address: string; pids: string[] }[] {
@@ -227,15 +249,7 @@ test.serial(
 
       const down = await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
       t.is(down.exitCode, 0, down.stderr);
-      t.deepEqual(realNodeTraces(dir, portBase), {
-        mounts: [],
-        processes: [],
-        cgroups: [],
-        netns: false,
-        link: false,
-        rules: false,
-        logLinks: [],
-      });
+      t.deepEqual(realNodeTraces(dir, portBase), noTraces);
       for (const listener of hostListeners()) {
         const port = Number(listener.address.split(':').pop());
         t.false(port >= portBase && port < portBase + 500, `${listener.address} is still bound after down`);
@@ -253,43 +267,16 @@ test.serial(
 test.serial(
   'real nodes that fail to start are stopped with the rest, leaving no namespace, rule or port',
   async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
-    const fakeBin = mkdtempSync(join(tmpdir(), 'faultline-fake-bin-'));
     // A containerd that exits at once: the node network is made, then up fails waiting for containerd.
-    writeFileSync(join(fakeBin, 'containerd'), '#!/bin/sh\necho "fake containerd exits" >&2\nexit 1\n', {
-      mode: 0o755,
-    });
-    const env = {
-      ...process.env,
-      FAULTLINE_TESTENV_DIR: dir,
-      FAULTLINE_TESTENV_PORT_BASE: String(portBase),
-      PATH: `${fakeBin}:${process.env.PATH}`,
-    };
-    try {
-      const result = await runProcess('bash', [script, 'up', '--nodes', '1', '--real-nodes', '1'], {
-        env,
-        timeoutMs: 600_000,
-      });
+    await upWithFailingProgram('containerd', ['--nodes', '1', '--real-nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
       t.regex(result.stderr, /containerd-0 did not become ready/);
       t.regex(result.stderr, /up failed; stopping what it started/);
-      t.deepEqual(realNodeTraces(dir, portBase), {
-        mounts: [],
-        processes: [],
-        cgroups: [],
-        netns: false,
-        link: false,
-        rules: false,
-        logLinks: [],
-      });
+      t.deepEqual(realNodeTraces(dir, portBase), noTraces);
       for (const offset of [379, 443, 474, 81, 80, 330, 332]) {
         t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
       }
       t.false(existsSync(join(dir, 'run/pids')), 'no pid files are left');
-    } finally {
-      await runProcess('bash', [script, 'down'], { env });
-      rmSync(dir, { recursive: true, force: true });
-      rmSync(fakeBin, { recursive: true, force: true });
-    }
+    });
   },
 );
