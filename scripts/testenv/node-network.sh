@@ -1,21 +1,22 @@
-# The real nodes' network (sourced by scripts/testenv.sh; needs BASE, LOGS, log, die and the ports).
+# The real nodes' network (sourced by scripts/testenv.sh; needs BASE, RUN, LOGS, log, die and the ports).
 #
 # Every name and address is derived from the port base, so two sandboxes never touch each other's:
-#   - network namespace faultline-$BASE: the real nodes' containerd, kubelet and kube-proxy run in it,
-#     with one CNI bridge per node (cni0, cni1, ...) and the pods' veths; kube-proxy's iptables rules
-#     live there, not on the host;
+#   - a network namespace held by the file $RUN/node-network.net (not /run/netns: `ip netns add`
+#     turns /run/netns into a mount point of the host for good): the real nodes' containerd, kubelet
+#     and kube-proxy run in it, with one CNI bridge per node (cni0, cni1, ...) and the pods' veths;
+#     kube-proxy's iptables rules live there, not on the host;
 #   - a veth pair joining it to the host: flt$BASE on the host side, `uplink` inside, on a /28 of
 #     100.64.0.0/10 (shared address space, RFC 6598): the host end is .1, node i is .(2+i);
-#   - host nat chains FAULTLINE-$BASE-{IN,OUT,SNAT}, reached only from rules naming flt$BASE or one of
-#     this sandbox's ports; route_localnet is turned on for flt$BASE alone.
+#   - the host's nftables table `ip faultline_$BASE`, a table of its own (so `down` deletes it whole
+#     and no table of the host's is created or changed), whose rules match only flt$BASE or this
+#     sandbox's ports; route_localnet is turned on for flt$BASE alone.
 # From the host, every listener is still on 127.0.0.1: the NodePorts are DNATed from 127.0.0.1 into the
-# namespace (OUTPUT), and the namespace reaches the apiserver and Toxiproxy's catalog proxy on the host
-# end of the link, DNATed to their 127.0.0.1 listeners (PREROUTING on flt$BASE only).
+# namespace (output), and the namespace reaches the apiserver and Toxiproxy's catalog proxy on the host
+# end of the link, DNATed to their 127.0.0.1 listeners (prerouting on flt$BASE only).
 
-NET_NS=faultline-$BASE
-NET_NS_PATH=/run/netns/$NET_NS
+NET_NS_PATH=$RUN/node-network.net
 HOST_LINK=flt$BASE
-NAT_CHAIN=FAULTLINE-$BASE
+NFT_TABLE=faultline_$BASE
 net_offset=$(((BASE / 10) * 16))
 net_prefix=100.$((64 + net_offset / 65536)).$(((net_offset / 256) % 256))
 HOST_LINK_IP=$net_prefix.$((net_offset % 256 + 1))
@@ -26,7 +27,8 @@ MAX_REAL_NODES=8
 node_ip() { echo "$net_prefix.$((net_offset % 256 + 2 + $1))"; }
 pod_subnet() { echo "10.88.$1.0/24"; }
 in_node_network() { nsenter --net="$NET_NS_PATH" "$@"; }
-node_network_exists() { [ -e "$NET_NS_PATH" ]; }
+is_mount_point() { awk -v p="$1" '$2 == p { found = 1 } END { exit !found }' /proc/self/mounts; }
+node_network_exists() { is_mount_point "$NET_NS_PATH"; }
 
 # Runs one setup step, logged; a failure stops `up` naming the step.
 net_step() {
@@ -36,64 +38,65 @@ net_step() {
 node_network_up() {
   local count=$1 i
   node_network_exists && node_network_down
-  net_step ip netns add "$NET_NS"
-  net_step ip link add "$HOST_LINK" type veth peer name uplink netns "$NET_NS"
+  touch "$NET_NS_PATH"
+  net_step unshare --net="$NET_NS_PATH" true
+  net_step ip link add "$HOST_LINK" type veth peer name uplink netns "$NET_NS_PATH"
   net_step ip addr add "$HOST_LINK_IP/28" dev "$HOST_LINK"
   net_step sysctl -qw "net.ipv4.conf.$HOST_LINK.route_localnet=1"
   net_step ip link set "$HOST_LINK" up
-  net_step ip -n "$NET_NS" link set lo up
-  for ((i = 0; i < count; i++)); do net_step ip -n "$NET_NS" addr add "$(node_ip "$i")/28" dev uplink; done
-  net_step ip -n "$NET_NS" link set uplink up
+  net_step in_node_network ip link set lo up
+  for ((i = 0; i < count; i++)); do net_step in_node_network ip addr add "$(node_ip "$i")/28" dev uplink; done
+  net_step in_node_network ip link set uplink up
   net_step in_node_network sysctl -qw net.ipv4.ip_forward=1
   # Pod -> Service -> pod on the same bridge goes through kube-proxy's rules only with this (per namespace).
   net_step in_node_network sysctl -qw net.bridge.bridge-nf-call-iptables=1
-  host_nat_rules -A
+  host_nat_table >"$RUN/host-nat.nft"
+  net_step nft -f "$RUN/host-nat.nft"
 }
 
-# -A adds this sandbox's host rules, -D deletes them (each deletion may fail when already gone).
-host_nat_rules() {
-  local op=$1 port chain
-  local comment=(-m comment --comment "faultline sandbox $BASE")
-  if [ "$op" = -A ]; then
-    for chain in IN OUT SNAT; do net_step iptables -t nat -N "$NAT_CHAIN-$chain"; done
-    for port in $P_APISERVER $P_CATALOG_PROXY; do
-      net_step iptables -t nat -A "$NAT_CHAIN-IN" -d "$HOST_LINK_IP" -p tcp --dport "$port" -j DNAT --to-destination "127.0.0.1:$port"
-    done
-    for port in $P_GRACEFUL_NODEPORT $P_FRAGILE_NODEPORT; do
-      net_step iptables -t nat -A "$NAT_CHAIN-OUT" -p tcp --dport "$port" -j DNAT --to-destination "$(node_ip 0):$port"
-    done
-    net_step iptables -t nat -A "$NAT_CHAIN-SNAT" -s 127.0.0.0/8 -j SNAT --to-source "$HOST_LINK_IP"
-    net_step iptables -t nat -A PREROUTING -i "$HOST_LINK" "${comment[@]}" -j "$NAT_CHAIN-IN"
-    net_step iptables -t nat -A OUTPUT -d 127.0.0.1/32 -p tcp -m multiport --dports "$P_GRACEFUL_NODEPORT,$P_FRAGILE_NODEPORT" \
-      "${comment[@]}" -j "$NAT_CHAIN-OUT"
-    net_step iptables -t nat -A POSTROUTING -o "$HOST_LINK" "${comment[@]}" -j "$NAT_CHAIN-SNAT"
-    return 0
-  fi
-  iptables -t nat -D PREROUTING -i "$HOST_LINK" "${comment[@]}" -j "$NAT_CHAIN-IN"
-  iptables -t nat -D OUTPUT -d 127.0.0.1/32 -p tcp -m multiport --dports "$P_GRACEFUL_NODEPORT,$P_FRAGILE_NODEPORT" \
-    "${comment[@]}" -j "$NAT_CHAIN-OUT"
-  iptables -t nat -D POSTROUTING -o "$HOST_LINK" "${comment[@]}" -j "$NAT_CHAIN-SNAT"
-  for chain in IN OUT SNAT; do
-    iptables -t nat -F "$NAT_CHAIN-$chain" && iptables -t nat -X "$NAT_CHAIN-$chain"
-  done
+# This sandbox's host rules, one nftables table.
+host_nat_table() {
+  cat <<EOF
+table ip $NFT_TABLE {
+  comment "faultline sandbox $BASE: real nodes' NodePorts at 127.0.0.1; host servers for the node network"
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "$HOST_LINK" ip daddr $HOST_LINK_IP tcp dport { $P_APISERVER, $P_CATALOG_PROXY } dnat to 127.0.0.1
+  }
+  chain output {
+    type nat hook output priority -100; policy accept;
+    ip daddr 127.0.0.1 tcp dport { $P_GRACEFUL_NODEPORT, $P_FRAGILE_NODEPORT } dnat to $(node_ip 0)
+  }
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "$HOST_LINK" ip saddr 127.0.0.0/8 snat to $HOST_LINK_IP
+  }
+}
+EOF
 }
 
-# Kills what still runs in the namespace (only this sandbox's processes can be there), deletes it
-# (which deletes the veth pair, the bridges and every rule inside) and this sandbox's host rules.
+# Kills what still runs in the namespace (only this sandbox's processes can be there), ends it by
+# unmounting its file (which deletes the veth pair, the bridges and every rule inside) and deletes
+# this sandbox's host table.
 node_network_down() {
   if node_network_exists; then
-    local pids; pids=$(ip netns pids "$NET_NS" 2>/dev/null || true)
+    local netns proc pids=""
+    netns="net:[$(stat -L -c %i "$NET_NS_PATH")]"
+    for proc in /proc/[0-9]*; do
+      [ "$(readlink "$proc/ns/net" 2>/dev/null)" = "$netns" ] && pids="$pids ${proc#/proc/}"
+    done
     [ -n "$pids" ] && kill -KILL $pids 2>/dev/null
-    ip netns delete "$NET_NS" 2>/dev/null || true
+    umount "$NET_NS_PATH" 2>/dev/null || umount -l "$NET_NS_PATH"
   fi
-  host_nat_rules -D >/dev/null 2>&1 || true
+  rm -f "$NET_NS_PATH"
+  nft delete table ip "$NFT_TABLE" 2>/dev/null || true
   ip link delete "$HOST_LINK" 2>/dev/null || true
 }
 
 # What `down` checks it left nothing of: one line per leftover, nothing when clean.
 node_network_leftovers() {
-  node_network_exists && echo "network namespace $NET_NS"
+  node_network_exists && echo "network namespace $NET_NS_PATH"
   ip link show "$HOST_LINK" >/dev/null 2>&1 && echo "link $HOST_LINK"
-  iptables -t nat -S 2>/dev/null | grep -q -- "$NAT_CHAIN" && echo "iptables nat chains $NAT_CHAIN-*"
+  nft list table ip "$NFT_TABLE" >/dev/null 2>&1 && echo "nftables table ip $NFT_TABLE"
   true
 }

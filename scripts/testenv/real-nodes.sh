@@ -28,9 +28,9 @@ check_real_node_prerequisites() {
   [ "$(id -u)" = 0 ] || die "real nodes need root (network namespaces, iptables, containerd)."
   case $STATE/ in /run/* | /var/lib/* | /var/log/*) die "real nodes need the state directory outside /run, /var/lib and /var/log (FAULTLINE_TESTENV_DIR)." ;; esac
   local missing="" c
-  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
+  for c in containerd containerd-shim-runc-v2 runc ctr iptables nft nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
   [ -x /usr/lib/cni/bridge ] || missing="$missing /usr/lib/cni/bridge"
-  [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables buildah busybox-static)."
+  [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables nftables buildah busybox-static)."
 }
 
 # Brings the real nodes to N (restarting them when another number runs; 0 keeps what runs), and the
@@ -56,7 +56,7 @@ real_nodes_env() {
   cat <<EOF
 REAL_NODES=$(real_node_count)
 REAL_NODES_DIR=$REAL
-REAL_NODES_NETNS=$NET_NS
+REAL_NODES_NETNS=$NET_NS_PATH
 GRACEFUL_NODEPORT_URL=http://127.0.0.1:$P_GRACEFUL_NODEPORT
 FRAGILE_NODEPORT_URL=http://127.0.0.1:$P_FRAGILE_NODEPORT
 export REAL_NODES REAL_NODES_DIR REAL_NODES_NETNS GRACEFUL_NODEPORT_URL FRAGILE_NODEPORT_URL

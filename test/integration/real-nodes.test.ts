@@ -162,7 +162,7 @@ test.serial(
     const realNames = await realNodeNames();
     const all = [...(await threeReady('storefront-graceful')), ...(await threeReady('storefront-fragile'))];
     const hostNetns = readlinkSync('/proc/self/ns/net');
-    const nodeNetns = `net:[${statSync(`/run/netns/${real.REAL_NODES_NETNS}`).ino}]`;
+    const nodeNetns = `net:[${statSync(real.REAL_NODES_NETNS).ino}]`;
     const namespaces = new Set<string>();
     for (const pod of all) {
       const name = pod.metadata?.name;

@@ -172,9 +172,9 @@ function realNodeTraces(dir: string, base: number) {
     mounts,
     processes,
     cgroups,
-    netns: existsSync(`/run/netns/faultline-${base}`),
+    netns: mounts.some((line) => line.split(' ')[1] === `${dir}/run/node-network.net`),
     link: existsSync(`/sys/class/net/flt${base}`),
-    rules: execFileSync('iptables', ['-t', 'nat', '-S'], { encoding: 'utf8' }).includes(`FAULTLINE-${base}`),
+    rules: hostTables().includes(`table ip faultline_${base}`),
     logLinks: (existsSync('/var/log/containers') ? readdirSync('/var/log/containers') : []).filter((name) => {
       try {
         return readlinkSync(`/var/log/containers/${name}`).startsWith(`${dir}/`);
@@ -184,6 +184,16 @@ function realNodeTraces(dir: string, base: number) {
     }),
   };
 }
+
+// The host's nftables tables (iptables-nft's among them), one "table <family> <name>" each.
+const hostTables = () => execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' }).trim().split('\n');
+
+// The host's mount points outside a directory.
+const hostMountPoints = (outside?: string) =>
+  readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[1] ?? '')
+    .filter((point) => point !== '' && !(outside && point.startsWith(`${outside}/`)));
 
 // What realNodeTraces finds when a sandbox's real nodes left nothing behind.
 const noTraces = {
@@ -214,6 +224,8 @@ test.serial(
     const main = loadRealNodesEnv();
     const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
     const env = { ...process.env, FAULTLINE_TESTENV_DIR: dir, FAULTLINE_TESTENV_PORT_BASE: String(portBase) };
+    const tablesBefore = hostTables();
+    const mountsBefore = hostMountPoints();
     try {
       const up = await runProcess('bash', [script, 'up', '--nodes', '1', '--real-nodes', '2'], {
         env,
@@ -250,6 +262,8 @@ test.serial(
       const down = await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
       t.is(down.exitCode, 0, down.stderr);
       t.deepEqual(realNodeTraces(dir, portBase), noTraces);
+      t.deepEqual(hostTables(), tablesBefore, 'no nftables table of the host was created or is left');
+      t.deepEqual(hostMountPoints(dir), mountsBefore, 'no mount point of the host was made or is left');
       for (const listener of hostListeners()) {
         const port = Number(listener.address.split(':').pop());
         t.false(port >= portBase && port < portBase + 500, `${listener.address} is still bound after down`);
@@ -268,11 +282,15 @@ test.serial(
   'real nodes that fail to start are stopped with the rest, leaving no namespace, rule or port',
   async (t) => {
     // A containerd that exits at once: the node network is made, then up fails waiting for containerd.
+    const tablesBefore = hostTables();
+    const mountsBefore = hostMountPoints();
     await upWithFailingProgram('containerd', ['--nodes', '1', '--real-nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
       t.regex(result.stderr, /containerd-0 did not become ready/);
       t.regex(result.stderr, /up failed; stopping what it started/);
       t.deepEqual(realNodeTraces(dir, portBase), noTraces);
+      t.deepEqual(hostTables(), tablesBefore, 'no nftables table of the host was created or is left');
+      t.deepEqual(hostMountPoints(dir), mountsBefore, 'no mount point of the host was made or is left');
       for (const offset of [379, 443, 474, 81, 80, 330, 332]) {
         t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
       }
