@@ -29,6 +29,9 @@ pod_subnet() { echo "10.88.$1.0/24"; }
 in_node_network() { nsenter --net="$NET_NS_PATH" "$@"; }
 is_mount_point() { awk -v p="$1" '$2 == p { found = 1 } END { exit !found }' /proc/self/mounts; }
 node_network_exists() { is_mount_point "$NET_NS_PATH"; }
+# The host's nftables by the system's path: under npm, node_modules/.bin comes first and holds
+# @vercel/nft's command line, also called `nft`.
+host_nft() { PATH=/usr/sbin:/sbin:/usr/bin:/bin nft "$@"; }
 
 # Runs one setup step, logged; a failure stops `up` naming the step.
 net_step() {
@@ -51,7 +54,7 @@ node_network_up() {
   # Pod -> Service -> pod on the same bridge goes through kube-proxy's rules only with this (per namespace).
   net_step in_node_network sysctl -qw net.bridge.bridge-nf-call-iptables=1
   host_nat_table >"$RUN/host-nat.nft"
-  net_step nft -f "$RUN/host-nat.nft"
+  net_step host_nft -f "$RUN/host-nat.nft"
 }
 
 # This sandbox's host rules, one nftables table.
@@ -89,7 +92,7 @@ node_network_down() {
     umount "$NET_NS_PATH" 2>/dev/null || umount -l "$NET_NS_PATH"
   fi
   rm -f "$NET_NS_PATH"
-  nft delete table ip "$NFT_TABLE" 2>/dev/null || true
+  host_nft delete table ip "$NFT_TABLE" 2>/dev/null || true
   ip link delete "$HOST_LINK" 2>/dev/null || true
 }
 
@@ -97,6 +100,6 @@ node_network_down() {
 node_network_leftovers() {
   node_network_exists && echo "network namespace $NET_NS_PATH"
   ip link show "$HOST_LINK" >/dev/null 2>&1 && echo "link $HOST_LINK"
-  nft list table ip "$NFT_TABLE" >/dev/null 2>&1 && echo "nftables table ip $NFT_TABLE"
+  host_nft list table ip "$NFT_TABLE" >/dev/null 2>&1 && echo "nftables table ip $NFT_TABLE"
   true
 }

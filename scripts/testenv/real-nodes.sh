@@ -28,7 +28,8 @@ check_real_node_prerequisites() {
   [ "$(id -u)" = 0 ] || die "real nodes need root (network namespaces, iptables, containerd)."
   case $STATE/ in /run/* | /var/lib/* | /var/log/*) die "real nodes need the state directory outside /run, /var/lib and /var/log (FAULTLINE_TESTENV_DIR)." ;; esac
   local missing="" c
-  for c in containerd containerd-shim-runc-v2 runc ctr iptables nft nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
+  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
+  host_nft --version >/dev/null 2>&1 || missing="$missing nft"
   [ -x /usr/lib/cni/bridge ] || missing="$missing /usr/lib/cni/bridge"
   [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables nftables buildah busybox-static)."
 }

@@ -185,8 +185,15 @@ function realNodeTraces(dir: string, base: number) {
   };
 }
 
-// The host's nftables tables (iptables-nft's among them), one "table <family> <name>" each.
-const hostTables = () => execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' }).trim().split('\n');
+// The host's nftables tables (iptables-nft's among them), one "table <family> <name>" each. By the
+// system's path: under npm, node_modules/.bin holds @vercel/nft's `nft`.
+const hostTables = () =>
+  execFileSync('nft', ['list', 'tables'], {
+    encoding: 'utf8',
+    env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' },
+  })
+    .trim()
+    .split('\n');
 
 // The host's mount points outside a directory.
 const hostMountPoints = (outside?: string) =>
