@@ -59,11 +59,15 @@ pid_of() { [ -f "$PIDS/$1.pid" ] && cat "$PIDS/$1.pid"; }
 is_running() { local pid; pid=$(pid_of "$1") && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 port_bound() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Waits until a command succeeds, or fails naming what it waited for and the log to read.
+# Waits until a command succeeds, or fails naming what it waited for and the log to read; at once
+# when what it waits for is a component that has exited.
 wait_for() {
   local what=$1 seconds=$2; shift 2
   local deadline=$((SECONDS + seconds))
   until "$@" >/dev/null 2>&1; do
+    if [ -f "$PIDS/$what.pid" ] && ! is_running "$what"; then
+      die "$what did not become ready: it exited; see $LOGS/$what.log"
+    fi
     [ $SECONDS -lt $deadline ] || die "$what did not become ready within ${seconds}s; see $LOGS/"
     sleep 0.2
   done

@@ -76,7 +76,7 @@ start_real_nodes() {
   done
   local imports=() pid
   for ((i = 0; i < count; i++)); do
-    wait_for "containerd-$i" 30 ctr --address "$REAL/$i/containerd.sock" version
+    wait_for "containerd-$i" 30 ctr --address "$REAL/$i/containerd.sock" --connect-timeout 2s version
     remove_containers "$i"
     import_images "$REAL/$i/containerd.sock" &
     imports+=($!)

@@ -135,7 +135,7 @@ test.serial(
     // A Prometheus that exits at once: everything before it starts, then up fails waiting for it.
     await upWithFailingProgram('prometheus', ['--nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
-      t.regex(result.stderr, /prometheus did not become ready/);
+      t.regex(result.stderr, /prometheus did not become ready: it exited/);
       t.regex(result.stderr, /up failed; stopping what it started/);
       for (const offset of [379, 380, 443, 257, 259, 247, 474, 90, 81, 91, 80, 82]) {
         t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
@@ -293,7 +293,7 @@ test.serial(
     const mountsBefore = hostMountPoints();
     await upWithFailingProgram('containerd', ['--nodes', '1', '--real-nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
-      t.regex(result.stderr, /containerd-0 did not become ready/);
+      t.regex(result.stderr, /containerd-0 did not become ready: it exited/);
       t.regex(result.stderr, /up failed; stopping what it started/);
       t.deepEqual(realNodeTraces(dir, portBase), noTraces);
       t.deepEqual(hostTables(), tablesBefore, 'no nftables table of the host was created or is left');
