@@ -4,6 +4,10 @@
 import { AdapterError } from '../src/adapters/adapter-error.ts';
 import { ExitCode } from '../src/exit-codes.ts';
 import { LedgerError } from '../src/ledger/fault-ledger.ts';
+import { ReportDirectoryError } from '../src/runner/execute-run.ts';
+import { reasonOf } from '../src/runner/reason-of.ts';
+
+export { reasonOf };
 
 export class CommandError extends Error {
   readonly exitCode: number;
@@ -20,17 +24,12 @@ export class CommandError extends Error {
 
 export type Failure = { exitCode: number; message: string; stack?: string };
 
-// Why something failed, on one line: a multi-line message (a server's answer) is cut to its first.
-export function reasonOf(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  const [first = ''] = text.split('\n', 1);
-  return first.trim() || (error instanceof Error ? error.name : 'unknown error');
-}
-
 export function failureOf(error: unknown): Failure {
   const stack = error instanceof Error ? stackOf(error) : undefined;
   if (error instanceof CommandError) return { exitCode: error.exitCode, message: error.message, stack };
   // A server or the ledger file failed us: their messages already say which and why.
+  if (error instanceof ReportDirectoryError)
+    return { exitCode: error.exitCode, message: error.message, stack };
   if (error instanceof AdapterError || error instanceof LedgerError)
     return { exitCode: ExitCode.environmentError, message: reasonOf(error), stack };
   return { exitCode: ExitCode.environmentError, message: `unexpected error: ${reasonOf(error)}`, stack };

@@ -6,8 +6,8 @@ import type { Schedule } from '../src/experiment/schedule-schema.ts';
 import { recoveryScopeOf } from '../src/faults/fault-drivers.ts';
 import { readHalt } from '../src/registry/halt.ts';
 import { recoverEverywhere } from '../src/registry/recover-everywhere.ts';
+import { buildRuntime } from '../src/runner/build-runtime.ts';
 import type { Log } from '../src/schedule/json-log.ts';
-import { buildRuntime } from './build-runtime.ts';
 import type { ClusterFlags, LedgerFlags } from './options.ts';
 
 export type DaemonRecovery = {

@@ -4,13 +4,13 @@
 import { resolve } from 'node:path';
 import { formatDiagnostic, sortDiagnostics } from '../src/experiment/diagnostic.ts';
 import { loadExperiment } from '../src/experiment/load-experiment.ts';
+import { buildRuntime } from '../src/runner/build-runtime.ts';
+import { type ExecutedRun, executeRun } from '../src/runner/execute-run.ts';
 import type { EntryRun, RunEntry } from '../src/schedule/daemon.ts';
 import type { Log } from '../src/schedule/json-log.ts';
 import { newSeed } from '../src/selection/seeded-random.ts';
-import { buildRuntime } from './build-runtime.ts';
 import type { CliContext } from './cli-context.ts';
 import { reasonOf } from './command-error.ts';
-import { type ExecutedRun, executeRun } from './execute-run.ts';
 import type { ClusterFlags, LedgerFlags } from './options.ts';
 
 export type EntrySettings = {

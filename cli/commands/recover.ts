@@ -9,7 +9,7 @@ import { ExitCode } from '../../src/exit-codes.ts';
 import { formatLedgerProblem } from '../../src/ledger/fault-ledger.ts';
 import type { RecoverResult } from '../../src/ledger/recover.ts';
 import { recoverEverywhere } from '../../src/registry/recover-everywhere.ts';
-import { buildRuntime } from '../build-runtime.ts';
+import { buildRuntime } from '../../src/runner/build-runtime.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import {
   type ClusterFlags,

@@ -9,11 +9,11 @@ import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/ex
 import { parseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import { makeRunId } from '../../src/run-id.ts';
+import { buildRuntime } from '../../src/runner/build-runtime.ts';
+import { type ExecutedRun, executeRun } from '../../src/runner/execute-run.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
-import { buildRuntime } from '../build-runtime.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { CommandError } from '../command-error.ts';
-import { type ExecutedRun, executeRun } from '../execute-run.ts';
 import {
   type ClusterFlags,
   contextOption,

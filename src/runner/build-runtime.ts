@@ -1,15 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createKubernetesAdapter, type KubernetesAdapter } from '../src/adapters/kubernetes.ts';
-import { createLeaseStore, type LeaseStore } from '../src/adapters/kubernetes-leases.ts';
-import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../src/adapters/toxiproxy.ts';
-import { systemClock } from '../src/clock.ts';
-import { defaultLedgerFile, openFaultLedger } from '../src/ledger/fault-ledger.ts';
-import { takeSample } from '../src/probes/take-sample.ts';
-import type { Runtime } from '../src/runtime.ts';
-import { createSeededRandom } from '../src/selection/seeded-random.ts';
-import type { ClusterFlags, LedgerFlags } from './options.ts';
+import { createKubernetesAdapter, type KubernetesAdapter } from '../adapters/kubernetes.ts';
+import { createLeaseStore, type LeaseStore } from '../adapters/kubernetes-leases.ts';
+import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { systemClock } from '../clock.ts';
+import { defaultLedgerFile, openFaultLedger } from '../ledger/fault-ledger.ts';
+import { takeSample } from '../probes/take-sample.ts';
+import type { Runtime } from '../runtime.ts';
+import { createSeededRandom } from '../selection/seeded-random.ts';
 
-export type ConnectionOptions = ClusterFlags & LedgerFlags;
+// The real runtime, shared by the CLI, the schedule daemon and the library.
+
+/** Where the cluster and the ledger are: the command line's --kubeconfig, --context and --ledger. */
+export type ConnectionOptions = {
+  /** Default: $KUBECONFIG, in-cluster, ~/.kube/config. */
+  kubeconfig?: string;
+  context?: string;
+  /** Default: $FAULTLINE_LEDGER, else $XDG_STATE_HOME/faultline/ledger.jsonl. */
+  ledger?: string;
+};
 
 type RuntimeOptions = ConnectionOptions & {
   /** Where $FAULTLINE_LEDGER and $XDG_STATE_HOME are read. */

@@ -3,17 +3,27 @@
 // the journal (redacted) and the reports rendered from it into reports/<run-id>/.
 import { mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Journal } from '../src/engine/journal.ts';
+import type { Journal } from '../engine/journal.ts';
 import {
   type RunOutcome,
   type RunRequest,
   runExperiment,
   UnexpectedRunError,
-} from '../src/engine/run-experiment.ts';
-import { ExitCode } from '../src/exit-codes.ts';
-import { type WrittenReports, writeReports } from '../src/reporting/write-reports.ts';
-import type { Runtime } from '../src/runtime.ts';
-import { CommandError, reasonOf } from './command-error.ts';
+} from '../engine/run-experiment.ts';
+import { ExitCode } from '../exit-codes.ts';
+import { type WrittenReports, writeReports } from '../reporting/write-reports.ts';
+import type { Runtime } from '../runtime.ts';
+import { reasonOf } from './reason-of.ts';
+
+/** The report directory cannot be made: the run stops before anything is touched (exit 6). */
+export class ReportDirectoryError extends Error {
+  readonly exitCode = ExitCode.environmentError;
+
+  constructor(directory: string, cause: unknown) {
+    super(`could not create the report directory ${directory}: ${reasonOf(cause)}`, { cause });
+    this.name = 'ReportDirectoryError';
+  }
+}
 
 export type ExecuteRunRequest = RunRequest & {
   /** reports/<run-id>: journal.json, report.md, report.html go here. */
@@ -43,11 +53,7 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
     mkdirSync(request.reportDir, { recursive: true });
     rmdirSync(request.reportDir);
   } catch (error) {
-    throw new CommandError(
-      ExitCode.environmentError,
-      `could not create the report directory ${request.reportDir}`,
-      { cause: error },
-    );
+    throw new ReportDirectoryError(request.reportDir, error);
   }
   const outcome = await runToTheEnd(request, runtime);
   const journalFile = join(request.reportDir, 'journal.json');
