@@ -2,13 +2,12 @@
 // requests, and the seed that replays the pick. Mutates nothing.
 import { Command, Option } from 'commander';
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
-import { createKubernetesAdapter, type KubernetesAdapter } from '../../src/adapters/kubernetes.ts';
-import { createToxiproxyAdapter, type ToxiproxyAdapter } from '../../src/adapters/toxiproxy.ts';
-import { type ExperimentPlan, planExperiment } from '../../src/engine/plan-experiment.ts';
+import { type ExperimentPlan, planExitCode, planExperiment } from '../../src/engine/plan-experiment.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { formatDiagnostic } from '../../src/experiment/diagnostic.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { FaultPlan } from '../../src/faults/fault-drivers.ts';
+import { createServerClients } from '../../src/runner/build-runtime.ts';
 import type { BlastRadius } from '../../src/selection/safety.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
@@ -54,21 +53,10 @@ export async function runPlan(file: string, options: PlanOptions, context: CliCo
   if (!experiment) return ExitCode.invalidInput;
 
   const seed = options.seed ?? newSeed();
-  let kubernetes: KubernetesAdapter | undefined;
-  const kube = () => {
-    kubernetes ??= createKubernetesAdapter({
-      kubeconfig: options.kubeconfig,
-      context: options.context,
-      userAgent: planUserAgent,
-    });
-    return kubernetes;
-  };
-  const proxies = new Map<string, ToxiproxyAdapter>();
-  const toxiproxy = (url: string) =>
-    proxies.get(url) ?? (proxies.set(url, createToxiproxyAdapter(url)).get(url) as ToxiproxyAdapter);
+  const clients = createServerClients({ ...options, userAgent: planUserAgent });
 
   try {
-    const report = await planExperiment(experiment, { kubernetes: kube, toxiproxy }, seed);
+    const report = await planExperiment(experiment, clients, seed);
     const { violations, dryRun } = report;
     // Names and messages from the cluster are escaped by the text renderer, or by JSON itself.
     stdout.write(
@@ -79,14 +67,13 @@ export async function runPlan(file: string, options: PlanOptions, context: CliCo
       }\n`,
     );
     for (const violation of violations) stderr.print(`faultline plan: safety: ${violation.message}`);
-    if (violations.length > 0) return ExitCode.invalidInput;
-    const refused = dryRun.filter((check) => check.outcome === 'forbidden' || check.outcome === 'failed');
-    if (refused.length > 0) {
+    const exitCode = planExitCode(report);
+    if (exitCode === ExitCode.environmentError) {
+      const refused = dryRun.filter((check) => check.outcome === 'forbidden' || check.outcome === 'failed');
       const what = refused.some((check) => check.outcome === 'forbidden') ? 'permission denied' : 'refused';
       stderr.print(`faultline plan: ${refused.length} dry-run request(s) ${what}; the run would fail`);
-      return ExitCode.environmentError;
     }
-    return ExitCode.ok;
+    return exitCode;
   } catch (error) {
     if (!(error instanceof AdapterError)) throw error;
     stderr.print(`faultline plan: ${error.message}`);

@@ -4,6 +4,7 @@
 // by the API server with dryRun=All. Mutates nothing.
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { ExitCode } from '../exit-codes.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import type { Experiment, Fault } from '../experiment/experiment.ts';
 import { type DryRunCheck, sendDryRuns } from '../faults/dry-run.ts';
@@ -76,4 +77,12 @@ export async function planExperiment(
   const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
   const dryRun = violations.length === 0 ? await sendDryRuns(requests) : [];
   return { experiment: experiment.metadata.name, seed, faults, violations, dryRun };
+}
+
+// What `plan` exits with: 2 when a safety limit is exceeded (the run would not start), 6 when the
+// API server refused a dry run (the run would fail), else 0.
+export function planExitCode(plan: ExperimentPlan): number {
+  if (plan.violations.length > 0) return ExitCode.invalidInput;
+  const refused = plan.dryRun.some((check) => check.outcome === 'forbidden' || check.outcome === 'failed');
+  return refused ? ExitCode.environmentError : ExitCode.ok;
 }

@@ -18,12 +18,13 @@ import {
 } from './diagnostic.ts';
 import { didYouMean } from './did-you-mean.ts';
 import { type Experiment, normalizeExperiment } from './experiment.ts';
+import { importExperimentModule, isExperimentModule } from './import-experiment-module.ts';
 import { parseLabelSelector } from './label-selector.ts';
 import { maxDocumentBytes, readSourceFile } from './read-source-file.ts';
 import { createRedactor } from './redactor.ts';
 import { checkScheduleSemantics, ScheduleSchema } from './schedule-schema.ts';
 import { type ExperimentDocument, ExperimentSchema } from './schema.ts';
-import { createSourceLocator, type SourceLocator } from './source-positions.ts';
+import { createSourceLocator, type SourceLocator, type SourcePosition } from './source-positions.ts';
 import { type StringFormat, validateSchema } from './validate-schema.ts';
 import { resolveVariables, substituteVariables } from './variables.ts';
 
@@ -141,7 +142,14 @@ function parseYaml(text: string): { document: Document; lineCounter: LineCounter
   return { document, lineCounter, issues };
 }
 
-function toDiagnostic(file: string, locator: SourceLocator, redact: (text: string) => string) {
+// Where an issue is in the text; a document that was never text (a module's export) has no places.
+type Placer = {
+  [K in keyof SourceLocator]: (...args: Parameters<SourceLocator[K]>) => Partial<SourcePosition>;
+};
+
+const positionless: Placer = { positionOf: () => ({}), positionAt: () => ({}) };
+
+function toDiagnostic(file: string, locator: Placer, redact: (text: string) => string) {
   return (issue: Issue): Diagnostic => {
     const { line, column } =
       issue.offset === undefined
@@ -149,8 +157,7 @@ function toDiagnostic(file: string, locator: SourceLocator, redact: (text: strin
         : locator.positionAt(issue.offset);
     const diagnostic: Diagnostic = {
       file,
-      line,
-      column,
+      ...(line === undefined ? {} : { line, column }),
       severity: issue.severity ?? 'error',
       path: formatPath(issue.path),
       message: redact(issue.message),
@@ -168,7 +175,43 @@ function isUnder(path: readonly PathSegment[], prefix: readonly PathSegment[]): 
 // Validates the text of `file` (which is only used for messages and to find secret files).
 export function parseExperiment(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const { document, lineCounter, issues } = parseYaml(text);
-  const locator = createSourceLocator(document, lineCounter);
+  const judge = createJudge(file, createSourceLocator(document, lineCounter), issues);
+  if (issues.some((issue) => issue.severity === 'error')) return judge.finish(undefined);
+  const { duplicateKeys, collectionKeys } = checkYamlKeys(document, lineCounter);
+  issues.push(...duplicateKeys, ...collectionKeys);
+  if (collectionKeys.length > 0) return judge.finish(undefined);
+  if (document.contents === null) return judge.fail('the file is empty; expected an Experiment document');
+  const expansion = checkAliasExpansion(document);
+  if (expansion) {
+    issues.push(expansion);
+    return judge.finish(undefined);
+  }
+  let source: unknown;
+  try {
+    // checkAliasExpansion bounds what aliases stand for, across the document.
+    source = document.toJS({ maxAliasCount: -1 });
+  } catch (error) {
+    return judge.fail(`cannot read the document: ${(error as Error).message}`);
+  }
+  return judge.judge(source, options);
+}
+
+// Validates a value that is already a document (an experiment module's default export, or an object
+// handed to the library): the same checks as a file, its diagnostics placed by field path only.
+// It is judged as JSON would carry it (a copy: the caller's object is never changed; a function
+// field is left out, a cycle refused).
+export function judgeDocument(value: unknown, file: string, options: LoadOptions = {}): LoadResult {
+  const judge = createJudge(file, positionless, []);
+  let copy: unknown;
+  try {
+    copy = JSON.parse(JSON.stringify(value) ?? 'null');
+  } catch (error) {
+    return judge.fail(`cannot read the document: ${(error as Error).message.split('\n', 1)[0]}`);
+  }
+  return judge.judge(copy, options);
+}
+
+function createJudge(file: string, locator: Placer, issues: Issue[]) {
   let redact = (value: string) => value;
   const finish = (source: unknown, document?: unknown, kind?: string, complete = false): LoadResult => {
     const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact)));
@@ -184,35 +227,20 @@ export function parseExperiment(text: string, file: string, options: LoadOptions
       redact,
     };
   };
-  if (issues.some((issue) => issue.severity === 'error')) return finish(undefined);
-  const { duplicateKeys, collectionKeys } = checkYamlKeys(document, lineCounter);
-  issues.push(...duplicateKeys, ...collectionKeys);
-  if (collectionKeys.length > 0) return finish(undefined);
-  if (document.contents === null) {
-    issues.push({ path: [], message: 'the file is empty; expected an Experiment document' });
+  const judge = (source: unknown, options: LoadOptions): LoadResult => {
+    const { kind, name, issues: kindIssues } = checkKind(source, options.kinds);
+    issues.push(...kindIssues);
+    if (!kind || !isPlainObject(source)) return finish(source);
+    const judged = substituteAndJudge(kind, source, file, options);
+    redact = judged.redact;
+    issues.push(...judged.issues);
+    return finish(source, judged.value, name, judged.complete);
+  };
+  const fail = (message: string): LoadResult => {
+    issues.push({ path: [], message });
     return finish(undefined);
-  }
-  const expansion = checkAliasExpansion(document);
-  if (expansion) {
-    issues.push(expansion);
-    return finish(undefined);
-  }
-  let source: unknown;
-  try {
-    // checkAliasExpansion bounds what aliases stand for, across the document.
-    source = document.toJS({ maxAliasCount: -1 });
-  } catch (error) {
-    issues.push({ path: [], message: `cannot read the document: ${(error as Error).message}` });
-    return finish(undefined);
-  }
-  const { kind, name, issues: kindIssues } = checkKind(source, options.kinds);
-  issues.push(...kindIssues);
-  if (!kind || !isPlainObject(source)) return finish(source);
-
-  const judged = substituteAndJudge(kind, source, file, options);
-  redact = judged.redact;
-  issues.push(...judged.issues);
-  return finish(source, judged.value, name, judged.complete);
+  };
+  return { finish, judge, fail };
 }
 
 // Substitutes variables, then runs the schema and the semantic rules on the result.
@@ -249,12 +277,19 @@ function substituteAndJudge(
   };
 }
 
-// The file is read up to maxDocumentBytes; a larger one is refused before it is parsed.
+// The file is read up to maxDocumentBytes; a larger one is refused before it is parsed. A module
+// (.ts, .mts, .js, .mjs) is imported and its default export judged as a document.
 export async function loadExperiment(file: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const read = readSourceFile(file, maxDocumentBytes);
-  if ('problem' in read) {
-    const diagnostic: Diagnostic = { file, severity: 'error', path: '', message: read.problem };
+  const wholeFileProblem = (message: string): LoadResult => {
+    const diagnostic: Diagnostic = { file, severity: 'error', path: '', message };
     return { source: undefined, diagnostics: [diagnostic], redact: (value) => value };
+  };
+  if (isExperimentModule(file)) {
+    const imported = await importExperimentModule(file);
+    if ('problem' in imported) return wholeFileProblem(imported.problem);
+    return judgeDocument(imported.value, file, options);
   }
+  const read = readSourceFile(file, maxDocumentBytes);
+  if ('problem' in read) return wholeFileProblem(read.problem);
   return parseExperiment(read.text, file, options);
 }

@@ -27,17 +27,19 @@ type RuntimeOptions = ConnectionOptions & {
   seed: number;
 };
 
-// The real runtime: the system clock, a seeded random source, the durable ledger and lazily
-// created adapters (one per Toxiproxy URL).
-export function buildRuntime(options: RuntimeOptions): Runtime {
+/** The servers a command talks to, each client made on first use (no kubeconfig read for a Toxiproxy-only experiment). */
+export type ServerClients = {
+  kubernetes: () => KubernetesAdapter;
+  toxiproxy: (url: string) => ToxiproxyAdapter;
+};
+
+/** `userAgent` names the command in the API server's audit log, e.g. "faultline (plan)". */
+export function createServerClients(
+  options: Pick<ConnectionOptions, 'kubeconfig' | 'context'> & { userAgent: string },
+): ServerClients {
   const toxiproxies = new Map<string, ToxiproxyAdapter>();
   let kubernetes: KubernetesAdapter | undefined;
-  let leases: LeaseStore | undefined;
   return {
-    clock: systemClock,
-    random: createSeededRandom(options.seed),
-    // A ledger that cannot be used is a LedgerError now, before anything is touched.
-    ledger: openFaultLedger(options.ledger ?? defaultLedgerFile({ ...options.env })),
     toxiproxy: (url) => {
       const key = url.replace(/\/+$/, '');
       let adapter = toxiproxies.get(key);
@@ -47,6 +49,28 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
       }
       return adapter;
     },
+    kubernetes: () => {
+      kubernetes ??= createKubernetesAdapter({
+        kubeconfig: options.kubeconfig,
+        context: options.context,
+        userAgent: options.userAgent,
+      });
+      return kubernetes;
+    },
+  };
+}
+
+// The real runtime: the system clock, a seeded random source, the durable ledger and lazily
+// created clients (one per Toxiproxy URL).
+export function buildRuntime(options: RuntimeOptions): Runtime {
+  const clients = createServerClients(options);
+  let leases: LeaseStore | undefined;
+  return {
+    clock: systemClock,
+    random: createSeededRandom(options.seed),
+    // A ledger that cannot be used is a LedgerError now, before anything is touched.
+    ledger: openFaultLedger(options.ledger ?? defaultLedgerFile({ ...options.env })),
+    toxiproxy: clients.toxiproxy,
     sampleProbe: takeSample,
     leases: () => {
       leases ??= createLeaseStore({
@@ -57,14 +81,7 @@ export function buildRuntime(options: RuntimeOptions): Runtime {
       });
       return leases;
     },
-    kubernetes: () => {
-      kubernetes ??= createKubernetesAdapter({
-        kubeconfig: options.kubeconfig,
-        context: options.context,
-        userAgent: options.userAgent,
-      });
-      return kubernetes;
-    },
+    kubernetes: clients.kubernetes,
   };
 }
 

@@ -75,8 +75,9 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
   }
 }
 
-async function runToTheEnd(
-  request: ExecuteRunRequest,
+// The engine's run, an unexpected failure kept as `unexpected` beside the journal (never a verdict).
+export async function runToTheEnd(
+  request: RunRequest,
   runtime: Runtime,
 ): Promise<RunOutcome & { unexpected?: unknown }> {
   try {
