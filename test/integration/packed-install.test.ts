@@ -1,8 +1,10 @@
 // The package as a user gets it: `npm pack` of this repository, installed into an empty project that
-// has none of the repository's files, then `npx faultline …` there, on Node 22 and on Node 24; and
-// the README's GitHub Actions job run as written in such a user repository (`npm ci`, then npx).
+// has none of the repository's files, then `npx faultline …` there, on Node 22 and on Node 24; the
+// library from an ava test in examples/ava-project/ installed the same way; and the README's GitHub
+// Actions job run as written in such a user repository (`npm ci`, then npx).
 // Needs: Toxiproxy (the sandbox's proxy `catalog`) and the sample shop's resilient storefront; the
-// npm registry only the first time (scripts/node22.sh caches Node 22; the tarball has no dependencies).
+// npm registry only the first time (scripts/node22.sh caches Node 22; the tarball has no dependencies;
+// the example project's ava, typescript and @types/node are the repository's own, in npm's cache).
 import {
   cpSync,
   existsSync,
@@ -127,7 +129,15 @@ test.serial(
   async (t) => {
     const listed = await runProcess('tar', ['tzf', tarball]);
     const files = listed.stdout.trim().split('\n');
-    for (const file of ['dist/faultline.js', 'schema/experiment.schema.json', 'schema/schedule.schema.json'])
+    for (const file of [
+      'dist/faultline.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/public-types.d.ts',
+      'dist/experiment-types.d.ts',
+      'schema/experiment.schema.json',
+      'schema/schedule.schema.json',
+    ])
       t.true(files.includes(`package/${file}`), file);
     t.deepEqual(
       files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts')),
@@ -144,6 +154,10 @@ test.serial(
     t.is(manifest.dependencies, undefined, 'every dependency is bundled into dist/faultline.js');
     t.is(manifest.private, undefined);
     t.deepEqual(manifest.bin, { faultline: 'dist/faultline.js' });
+    t.deepEqual((manifest.exports as Record<string, unknown>)['.'], {
+      types: './dist/index.d.ts',
+      default: './dist/index.js',
+    });
   },
 );
 
@@ -215,6 +229,63 @@ for (const node of nodes) {
         "console.log(import.meta.resolve('faultline/schema/experiment.schema.json'))",
       ]);
       t.true(existsSync(new URL(schema.stdout.trim())), `the schema export resolves: ${schema.stdout}`);
+    },
+  );
+}
+
+const example = join(projectRoot, 'examples/ava-project');
+const exampleExperiment = 'experiments/storefront-survives-slow-catalog.experiment.ts';
+
+for (const node of nodes) {
+  test.serial(
+    `${node.name}: examples/ava-project with the packed package: tsc against dist/index.d.ts, the library run from an ava test, the experiment module through npx faultline`,
+    async (t) => {
+      const project = join(dir, `example-${node.name.replace(' ', '')}`);
+      cpSync(example, project, { recursive: true, filter: (path) => !/node_modules|reports/.test(path) });
+      const env = userEnv(node.binary);
+      const installed = await installFaultline(t, project, env);
+      t.is(installed.exitCode, 0, installed.stderr);
+      t.regex(
+        readFileSync(join(project, 'package.json'), 'utf8'),
+        /"faultline": "file:/,
+        'faultline comes from the tarball',
+      );
+
+      const typecheck = await step(t, project, env, 'npm', ['run', 'typecheck']);
+      t.is(typecheck.exitCode, 0, `the shipped declarations type the example:\n${typecheck.stdout}`);
+
+      const npx = (...args: string[]) => step(t, project, env, 'npx', ['--no-install', 'faultline', ...args]);
+      const validated = await npx('validate', exampleExperiment);
+      t.is(validated.exitCode, 0, validated.stderr);
+      t.regex(validated.stdout, /^ok experiments\/storefront-survives-slow-catalog\.experiment\.ts/m);
+      const planned = await npx('plan', exampleExperiment);
+      t.is(planned.exitCode, 0, planned.stderr);
+      t.regex(planned.stdout, /catalog/);
+
+      const tested = await step(t, project, env, 'npm', ['test']);
+      t.is(tested.exitCode, 0, `${tested.stdout}\n${tested.stderr}`);
+      t.regex(tested.stdout, /✔ the storefront holds while the catalog is slow/);
+      const journals = readdirSync(join(project, 'reports')).map((run) =>
+        join(project, 'reports', run, 'journal.json'),
+      );
+      t.is(journals.length, 1, 'one run, its journal and reports in reports/<run-id>/');
+      const journal = JSON.parse(readFileSync(journals[0] ?? '', 'utf8')) as {
+        verdict: string;
+        experimentFile: string;
+      };
+      t.is(journal.verdict, 'held');
+      t.is(journal.experimentFile, '(document)');
+      await assertCatalogClean(t);
+
+      // A mistake in the module: the CLI names the module and the field, and exits 2.
+      const broken = join(project, 'experiments/broken.experiment.ts');
+      writeFileSync(
+        broken,
+        readFileSync(join(project, exampleExperiment), 'utf8').replace("duration: '4s'", "duration: 'soon'"),
+      );
+      const refused = await npx('validate', 'experiments/broken.experiment.ts');
+      t.is(refused.exitCode, 2);
+      t.regex(refused.stderr, /^experiments\/broken\.experiment\.ts: error: spec\.duration: /m);
     },
   );
 }
