@@ -86,7 +86,7 @@ export function createPlanCommand(context: CommandContext): Command {
     .description(
       'Show what an experiment would hit (its blast radius), checked with server-side dry-run; changes nothing',
     )
-    .argument('<file>', 'the experiment (YAML or JSON)')
+    .argument('<file>', 'the experiment (YAML, JSON, or a .ts/.mts/.js/.mjs module exporting one)')
     .addOption(varOption())
     .addOption(seedOption())
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))

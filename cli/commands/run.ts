@@ -45,7 +45,7 @@ type RunFlags = ClusterFlags &
 export function createRunCommand(context: CommandContext): Command {
   return new Command('run')
     .description('run an experiment: steady state, faults, continuous probes, revert, verdict')
-    .argument('<file>', 'the experiment (YAML or JSON)')
+    .argument('<file>', 'the experiment (YAML, JSON, or a .ts/.mts/.js/.mjs module exporting one)')
     .addOption(varOption())
     .addOption(seedOption())
     .option('--report-dir <dir>', 'where reports/<run-id>/ goes', 'reports')

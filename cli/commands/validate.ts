@@ -56,7 +56,9 @@ export async function validateFiles(
 
 export function createValidateCommand(context: CommandContext): Command {
   return new Command('validate')
-    .description('Check experiment files (YAML or JSON) and report every problem; touches no server.')
+    .description(
+      'Check experiment files (YAML, JSON, or .ts/.js modules) and report every problem; touches no server.',
+    )
     .argument('<file...>', 'experiment files')
     .addOption(varOption())
     .action(async (files: string[], flags: VarFlags) => {

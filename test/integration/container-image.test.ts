@@ -105,6 +105,7 @@ test.serial(
     const image = await openImage(tag);
     t.teardown(() => image.close());
     t.deepEqual(readdirSync(join(image.rootfs, 'opt/faultline')).sort(), [
+      'LICENSE',
       'README.md',
       'dist',
       'package.json',

@@ -145,6 +145,7 @@ test.serial(
       'Node does not strip types under node_modules',
     );
     t.deepEqual(files.filter((file) => !/^package\/(dist|schema)\//.test(file)).sort(), [
+      'package/LICENSE',
       'package/README.md',
       'package/package.json',
     ]);
@@ -153,6 +154,11 @@ test.serial(
     ) as Record<string, unknown>;
     t.is(manifest.dependencies, undefined, 'every dependency is bundled into dist/faultline.js');
     t.is(manifest.private, undefined);
+    t.is(manifest.license, 'Apache-2.0');
+    t.regex(
+      (await runProcess('tar', ['xzOf', tarball, 'package/LICENSE'])).stdout,
+      /Apache License\s+Version 2\.0, January 2004/,
+    );
     t.deepEqual(manifest.bin, { faultline: 'dist/faultline.js' });
     t.deepEqual((manifest.exports as Record<string, unknown>)['.'], {
       types: './dist/index.d.ts',

@@ -10,7 +10,9 @@ const runtimeImporters = new Set(['src/experiment/import-experiment-module.ts'])
 
 const isAllowedComputedImport = (problem: string) =>
   [...runtimeImporters].some((file) =>
-    new RegExp(`^${file.replace(/\./g, '\\.')} line \\d+: import\\(\\) of a computed specifier`).test(problem),
+    new RegExp(`^${file.replace(/\./g, '\\.')} line \\d+: import\\(\\) of a computed specifier`).test(
+      problem,
+    ),
   );
 
 export type HouseCheck = {

@@ -139,3 +139,27 @@ test('npx faultline validate with a malformed --var is a usage error, exit 2', a
   t.regex(result.stderr, /expected KEY=VALUE/);
   t.is(result.stdout, '');
 });
+
+test('an experiment module (.mts): validated by the same schema, its problems by field path, exit 2', async (t) => {
+  const document = {
+    apiVersion: 'faultline.dev/v1alpha1',
+    kind: 'Experiment',
+    metadata: { name: 'module' },
+    spec: {
+      duration: '${LENGTH}',
+      hypothesis: { probes: [{ name: 'page', http: { url: 'http://shop.test/' }, expect: { status: 200 } }] },
+      faults: [{ name: 'slow', toxiproxy: { url: 'http://t.test', proxy: 'catalog', toxic: 'latency' } }],
+    },
+  };
+  const file = join(directory, 'checkout.experiment.mts');
+  writeFileSync(file, `const document: object = ${JSON.stringify(document)};\nexport default document;\n`);
+  const good = await validate([file], { env: { LENGTH: '30s' } });
+  t.is(good.exitCode, ExitCode.ok, good.stderr);
+  t.is(good.stdout, `ok ${file}\n`);
+  const bad = await validate([file], { env: { LENGTH: 'a while' } });
+  t.is(bad.exitCode, ExitCode.invalidInput);
+  t.regex(
+    bad.stderr,
+    new RegExp(`^${file.replaceAll('.', '\\.')}: error: spec\\.duration: expected a duration`),
+  );
+});
