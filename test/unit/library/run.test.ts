@@ -24,7 +24,7 @@ const experimentWith = (marker: string, probed = marker) =>
     kind: 'Experiment',
     metadata: { name: 'local-command' },
     spec: {
-      duration: '1500ms',
+      duration: '${RUN_LENGTH}',
       hypothesis: {
         probes: [
           {
@@ -68,7 +68,7 @@ test('a run that holds: verdict, exit code 0, the journal returned, the fault op
   const events: JournalEvent[] = [];
   const result = await runExperiment(harmless(), {
     ledger,
-    vars: { FAULT_DURATION: '300ms' },
+    vars: { RUN_LENGTH: '1500ms', FAULT_DURATION: '300ms' },
     seed: 7,
     onEvent: (event) => events.push(event),
   });
@@ -93,7 +93,11 @@ test('a run that holds: verdict, exit code 0, the journal returned, the fault op
 test('a run that deviates, with reports: exit code 1 and journal.json, report.md, report.html written', async (t) => {
   const reportDir = join(dir, 'reports');
   const marker = join(dir, 'marker');
-  const loaded = await loadExperiment(experimentWith(marker), { vars: { FAULT_DURATION: '1s' } });
+  // Long enough for the fault's program to start on a busy machine: the first sample that sees its
+  // mark deviates and ends the run.
+  const loaded = await loadExperiment(experimentWith(marker), {
+    vars: { RUN_LENGTH: '20s', FAULT_DURATION: '19s' },
+  });
   if (!loaded.experiment) return t.fail(loaded.diagnostics.map((d) => d.message).join('\n'));
   const result = await runExperiment(loaded.experiment, { ledger: join(dir, 'deviated.jsonl'), reportDir });
   t.is(result.verdict, 'deviated', result.reason);
@@ -111,7 +115,7 @@ test('a run stopped by its signal: every fault reverted, verdict aborted, exit c
   const controller = new AbortController();
   const result = await runExperiment(harmless(), {
     ledger: join(dir, 'aborted.jsonl'),
-    vars: { FAULT_DURATION: '1s' },
+    vars: { RUN_LENGTH: '20s', FAULT_DURATION: '19s' },
     signal: controller.signal,
     onEvent: (event) => {
       if (event.type === 'injected') controller.abort('the test stops it');
@@ -126,7 +130,10 @@ test('a run stopped by its signal: every fault reverted, verdict aborted, exit c
 });
 
 test('planExperiment: the fault, its target and an exit code of 0, without running anything', async (t) => {
-  const plan = await planExperiment(harmless(), { seed: 3, vars: { FAULT_DURATION: '1s' } });
+  const plan = await planExperiment(harmless(), {
+    seed: 3,
+    vars: { RUN_LENGTH: '2s', FAULT_DURATION: '1s' },
+  });
   t.is(plan.experiment, 'local-command');
   t.is(plan.seed, 3);
   t.is(plan.exitCode, 0);
