@@ -2,7 +2,8 @@
 //   dist/faultline.js   the CLI as one ES module, our code and its dependencies bundled by esbuild:
 //                       Node runs JavaScript from node_modules (it will not strip types there), and
 //                       one file starts faster and smaller than some 1 600 modules read one by one.
-//   dist/index.js       the library (src/library/index.ts), bundled the same way, as `exports["."]`
+//   dist/index.js       the library (src/library/index.ts), `exports["."]`, bundled the same way but
+//                       split: its functions read their code from dist/library/ chunks on first call
 //   dist/index.d.ts     its declarations and the few files they import (scripts/build-declarations.ts):
 //                       the library's types are written out in src/library/, so none names TypeBox
 // The bundle sits one directory below the package root, as cli/program.ts does in the sources,
@@ -22,15 +23,22 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 const requireBanner =
   "import { createRequire as __faultlineRequire } from 'node:module';\nconst require = __faultlineRequire(import.meta.url);";
 
-// The CLI and the library are two bundles: the CLI's start-up loads nothing of the library's.
-for (const [entry, outfile] of [
-  ['cli/faultline.ts', 'dist/faultline.js'],
-  ['src/library/index.ts', 'dist/index.js'],
-] as const) {
+// The CLI and the library are two bundles: the CLI's start-up loads nothing of the library's. The
+// library is split: dist/index.js is the small entry, and what its functions import on first call
+// (the loader, the engine, the clients) goes into chunks under dist/library/.
+const bundles = [
+  { entryPoints: ['cli/faultline.ts'], outfile: 'dist/faultline.js' },
+  {
+    entryPoints: { index: 'src/library/index.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'library/[name]-[hash]',
+  },
+];
+for (const bundle of bundles) {
   const bundled = await build({
     absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
+    ...bundle,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -40,10 +48,17 @@ for (const [entry, outfile] of [
     logLevel: 'warning',
     metafile: true,
   });
-  const { metafile } = bundled;
-  const bytes = Object.values(metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  const modules = Object.keys(metafile.inputs).length;
-  console.log(`build: ${outfile} (${(bytes / 1e6).toFixed(1)} MB, ${modules} modules)`);
+  const outputs = Object.entries(bundled.metafile.outputs);
+  const megabytes = (list: typeof outputs) =>
+    (list.reduce((sum, [, output]) => sum + output.bytes, 0) / 1e6).toFixed(2);
+  const [entry, ...chunks] = outputs.sort(([a], [b]) => a.split('/').length - b.split('/').length);
+  if (!entry) throw new Error('esbuild wrote nothing');
+  const modules = Object.keys(bundled.metafile.inputs).length;
+  console.log(
+    `build: ${entry[0]} (${megabytes([entry])} MB${
+      chunks.length > 0 ? `; ${chunks.length} chunks, ${megabytes(chunks)} MB, in dist/library/` : ''
+    }; ${modules} modules)`,
+  );
 }
 
 const declarations = buildDeclarations(root, `${root}dist`);

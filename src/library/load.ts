@@ -1,6 +1,5 @@
 // loadExperiment: a file (YAML, JSON or a module) or a document in, the same checks as `faultline
 // validate`, a LoadedExperiment or the diagnostics out. Never throws on bad input.
-import { formatDiagnostic as formatInternal } from '../experiment/diagnostic.ts';
 import type { Experiment } from '../experiment/experiment.ts';
 import {
   type LoadResult as InternalLoadResult,
@@ -11,11 +10,6 @@ import type { ExperimentDocument } from './experiment-types.ts';
 import { documentLabel, rememberLoaded } from './loaded-experiments.ts';
 import type { Diagnostic, LoadedExperiment, LoadResult, VariableOptions } from './public-types.ts';
 
-/**
- * Loads an experiment from a file (YAML, JSON, or a .ts/.mts/.js/.mjs module whose default export is
- * one) or from a document object, with the checks of `faultline validate`. Never throws on bad
- * input: `diagnostics` say what is wrong, and `experiment` is present only when nothing is.
- */
 export async function loadExperiment(
   source: string | ExperimentDocument,
   options: VariableOptions = {},
@@ -40,9 +34,4 @@ function publicFace(loaded: InternalLoadResult, experiment: Experiment, file: st
   });
   rememberLoaded(face, { experiment, source: loaded.source, file, redact: loaded.redact });
   return face;
-}
-
-/** `FILE:LINE:COL: error: spec.duration: ...`, as `faultline validate` prints it. */
-export function formatDiagnostic(diagnostic: Diagnostic): string {
-  return formatInternal(diagnostic);
 }

@@ -12,10 +12,6 @@ import { resolveExperiment } from './resolve-experiment.ts';
 /** The user agent of the library's plan requests in the API server's audit log. */
 const userAgent = 'faultline (library plan)';
 
-/**
- * What a run would hit, as `faultline plan` shows it; changes nothing. Throws a FaultlineError for
- * an invalid experiment (exit code 2) or a server that cannot be reached (6).
- */
 export async function planExperiment(
   experiment: ExperimentInput,
   options: PlanOptions = {},

@@ -1,7 +1,8 @@
 import { ExitCode } from '../exit-codes.ts';
+import { formatDiagnostic } from '../experiment/diagnostic.ts';
 import type { ExperimentDocument } from './experiment-types.ts';
 import { FaultlineError } from './library-error.ts';
-import { formatDiagnostic, loadExperiment } from './load.ts';
+import { loadExperiment } from './load.ts';
 import { type Loaded, loadedOf } from './loaded-experiments.ts';
 import type { ExperimentInput, LoadedExperiment, VariableOptions } from './public-types.ts';
 

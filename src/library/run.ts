@@ -22,12 +22,6 @@ import { resolveExperiment } from './resolve-experiment.ts';
 /** The user agent of the library's requests in the API server's audit log. */
 const userAgent = 'faultline (library run)';
 
-/**
- * Runs an experiment to its verdict, as `faultline run` does: faults recorded in the ledger before
- * they are injected and reverted whatever happens. Resolves with the verdict and the journal;
- * throws a FaultlineError for invalid input (2), a failed environment (6), or a run that broke
- * unexpectedly after reverting what it could (6, or 5 when something is left behind).
- */
 export async function runExperiment(
   experiment: ExperimentInput,
   options: RunOptions = {},
