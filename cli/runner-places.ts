@@ -11,8 +11,8 @@ import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../src/exper
 import { loadExperiment } from '../src/experiment/load-experiment.ts';
 import type { RecoveryScope } from '../src/faults/fault-driver.ts';
 import { recoveryScopeOf } from '../src/faults/fault-drivers.ts';
-import type { Runtime } from '../src/runtime.ts';
 import { buildRuntime } from '../src/runner/build-runtime.ts';
+import type { Runtime } from '../src/runtime.ts';
 import type { CliContext } from './cli-context.ts';
 import { CommandError } from './command-error.ts';
 import type { ClusterFlags, LedgerFlags } from './options.ts';
