@@ -2,37 +2,22 @@
 // equivalent Faultline experiment out (YAML, commented where the meaning shifts). Problems go to
 // stderr as FILE:LINE:COL in the Chaos Toolkit file; any error writes nothing and exits 2.
 import { readFile, writeFile } from 'node:fs/promises';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { convertChaosToolkit } from '../../src/chaostoolkit/convert-chaostoolkit.ts';
-import { strategies } from '../../src/chaostoolkit/map-hypothesis.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic } from '../../src/experiment/diagnostic.ts';
+import {
+  type ChaosToolkitFlags,
+  chaosToolkitImportOptions,
+  chaosToolkitOptions,
+} from '../chaos-toolkit-flags.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { CommandError } from '../command-error.ts';
 import { createTerminal, escapeControl } from '../terminal.ts';
 
-type ImportFlags = {
-  out?: string;
-  hypothesisStrategy?: string;
-  hypothesisFrequency?: number;
-  failFast?: boolean;
-};
+type ImportFlags = ChaosToolkitFlags & { out?: string };
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
-
-function parseFrequency(text: string): number {
-  const seconds = Number(text);
-  if (!(seconds > 0))
-    throw new InvalidArgumentError(`expected a number of seconds above 0, found ${JSON.stringify(text)}`);
-  return seconds;
-}
-
-function parseStrategy(text: string): string {
-  const strategy = text === 'continously' ? 'continuously' : text;
-  if (!strategies.includes(strategy))
-    throw new InvalidArgumentError(`expected one of ${strategies.join(', ')}, found ${JSON.stringify(text)}`);
-  return strategy;
-}
 
 async function importFile(file: string, flags: ImportFlags, context: CliContext): Promise<number> {
   const stderr = createTerminal(context.stderr, context.env);
@@ -45,11 +30,7 @@ async function importFile(file: string, flags: ImportFlags, context: CliContext)
     );
     return ExitCode.invalidInput;
   }
-  const result = convertChaosToolkit(text, file, {
-    strategy: flags.hypothesisStrategy,
-    frequencySeconds: flags.hypothesisFrequency,
-    failFast: flags.failFast,
-  });
+  const result = convertChaosToolkit(text, file, chaosToolkitImportOptions(flags));
   for (const diagnostic of result.diagnostics) stderr.print(formatDiagnostic(diagnostic));
   const { errors, warnings } = countBySeverity(result.diagnostics);
   if (errors > 0 || result.yaml === undefined) {
@@ -71,24 +52,14 @@ async function importFile(file: string, flags: ImportFlags, context: CliContext)
 }
 
 export function createImportCommand(context: CommandContext): Command {
-  return new Command('import')
+  const command = new Command('import')
     .description(
       'convert a Chaos Toolkit experiment (JSON or YAML) into a Faultline experiment, commented where the meaning shifts',
     )
     .argument('<file>', 'the Chaos Toolkit experiment')
-    .option('--out <file>', 'write the Faultline experiment here (default: standard output)')
-    .option(
-      '--hypothesis-strategy <strategy>',
-      "as chaos run's (default: the file's runtime.hypothesis.strategy, or default)",
-      parseStrategy,
-    )
-    .option(
-      '--hypothesis-frequency <seconds>',
-      "as chaos run's: seconds between checks during the method",
-      parseFrequency,
-    )
-    .option('--fail-fast', "as chaos run's: the first failed check during the method deviates the run")
-    .action(async (file: string, flags: ImportFlags) => {
-      context.settle(await importFile(file, flags, context));
-    });
+    .option('--out <file>', 'write the Faultline experiment here (default: standard output)');
+  for (const option of chaosToolkitOptions()) command.addOption(option);
+  return command.action(async (file: string, flags: ImportFlags) => {
+    context.settle(await importFile(file, flags, context));
+  });
 }

@@ -5,11 +5,16 @@ import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import { type ExperimentPlan, planExitCode, planExperiment } from '../../src/engine/plan-experiment.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { formatDiagnostic } from '../../src/experiment/diagnostic.ts';
-import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import type { FaultPlan } from '../../src/faults/fault-drivers.ts';
+import { loadExperimentFile } from '../../src/loader/load-experiment-file.ts';
 import { createServerClients } from '../../src/runner/build-runtime.ts';
 import type { BlastRadius } from '../../src/selection/safety.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
+import {
+  type ChaosToolkitFlags,
+  chaosToolkitImportOptions,
+  chaosToolkitOptions,
+} from '../chaos-toolkit-flags.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import {
   type ClusterFlags,
@@ -25,11 +30,12 @@ import { createTerminal, escapeJsonControl } from '../terminal.ts';
 /** How plan's requests show in the API server's audit log. */
 export const planUserAgent = 'faultline (plan)';
 
-export type PlanOptions = ClusterFlags & {
-  vars: Record<string, string>;
-  seed?: number;
-  output: 'text' | 'json';
-};
+export type PlanOptions = ClusterFlags &
+  ChaosToolkitFlags & {
+    vars: Record<string, string>;
+    seed?: number;
+    output: 'text' | 'json';
+  };
 
 /** `plan --output json`: each fault's plan as its driver picked it, with its blast radius. */
 export type PlanReport = Omit<ExperimentPlan, 'faults'> & { faults: (FaultPlan & { radius: BlastRadius })[] };
@@ -39,11 +45,12 @@ function toJson(report: ExperimentPlan): PlanReport {
 }
 
 export async function runPlan(file: string, options: PlanOptions, context: CliContext): Promise<number> {
-  const loaded = await loadExperiment(file, {
+  const loaded = await loadExperimentFile(file, {
     vars: options.vars,
     env: context.env,
     unresolved: 'error',
     kinds: ['Experiment'],
+    chaosToolkit: chaosToolkitImportOptions(options),
   });
   const { redact } = loaded;
   const stdout = createTerminal(context.stdout, context.env, redact);
@@ -82,7 +89,7 @@ export async function runPlan(file: string, options: PlanOptions, context: CliCo
 }
 
 export function createPlanCommand(context: CommandContext): Command {
-  return new Command('plan')
+  const command = new Command('plan')
     .description(
       'Show what an experiment would hit (its blast radius), checked with server-side dry-run; changes nothing',
     )
@@ -91,8 +98,9 @@ export function createPlanCommand(context: CommandContext): Command {
     .addOption(seedOption())
     .addOption(new Option('--output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(kubeconfigOption())
-    .addOption(contextOption())
-    .action(async (file: string, flags: Omit<PlanOptions, 'vars'> & VarFlags) => {
-      context.settle(await runPlan(file, { ...flags, vars: flags.var ?? {} }, context));
-    });
+    .addOption(contextOption());
+  for (const option of chaosToolkitOptions()) command.addOption(option);
+  return command.action(async (file: string, flags: Omit<PlanOptions, 'vars'> & VarFlags) => {
+    context.settle(await runPlan(file, { ...flags, vars: flags.var ?? {} }, context));
+  });
 }

@@ -7,11 +7,18 @@ import { exitCodeFor } from '../../src/engine/verdict.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, formatDiagnostic, sortDiagnostics } from '../../src/experiment/diagnostic.ts';
 import { parseDuration } from '../../src/experiment/duration.ts';
-import { loadExperiment } from '../../src/experiment/load-experiment.ts';
+import { loadExperimentFile } from '../../src/loader/load-experiment-file.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { buildRuntime } from '../../src/runner/build-runtime.ts';
 import { type ExecutedRun, executeRun } from '../../src/runner/execute-run.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
+import {
+  type ChaosToolkitFlags,
+  chaosToolkitImportOptions,
+  chaosToolkitJournalRequest,
+  chaosToolkitNote,
+  chaosToolkitOptions,
+} from '../chaos-toolkit-flags.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { CommandError } from '../command-error.ts';
 import {
@@ -32,6 +39,7 @@ import { createTerminal } from '../terminal.ts';
 
 type RunFlags = ClusterFlags &
   LedgerFlags &
+  ChaosToolkitFlags &
   VarFlags & {
     seed?: number;
     reportDir: string;
@@ -40,10 +48,11 @@ type RunFlags = ClusterFlags &
     junit?: string;
     /** Milliseconds. */
     waitClear?: number;
+    ctkJournal?: string;
   };
 
 export function createRunCommand(context: CommandContext): Command {
-  return new Command('run')
+  const command = new Command('run')
     .description('run an experiment: steady state, faults, continuous probes, revert, verdict')
     .argument('<file>', 'the experiment (YAML, JSON, or a .ts/.mts/.js/.mjs module exporting one)')
     .addOption(varOption())
@@ -57,29 +66,46 @@ export function createRunCommand(context: CommandContext): Command {
       '--junit <file>',
       'also write a JUnit XML report (one test case per probe and per revert) to this file',
     )
+    .option(
+      '--ctk-journal <file>',
+      "Chaos Toolkit file: also write the journal in Chaos Toolkit's shape (status, deviated, steady_states, run, rollbacks) to this file",
+    )
     .addOption(
       new Option(
         '--wait-clear <duration>',
         'when a live run targets the same proxies, pods, nodes or workloads: wait up to this long for it to end (default: not-started at once)',
       ).argParser(readDuration),
-    )
-    .action(async (file: string, flags: RunFlags) => {
-      context.settle(await runExperimentFile(file, flags, context));
-    });
+    );
+  for (const option of chaosToolkitOptions()) command.addOption(option);
+  return command.action(async (file: string, flags: RunFlags, self: Command) => {
+    context.settle(await runExperimentFile(file, flags, context, self.parent?.version() ?? 'unknown'));
+  });
 }
 
-async function runExperimentFile(file: string, flags: RunFlags, context: CommandContext): Promise<number> {
-  const loaded = await loadExperiment(file, {
+async function runExperimentFile(
+  file: string,
+  flags: RunFlags,
+  context: CommandContext,
+  version: string,
+): Promise<number> {
+  const loaded = await loadExperimentFile(file, {
     vars: flags.var ?? {},
     env: context.env,
     unresolved: 'error',
     kinds: ['Experiment'],
+    chaosToolkit: chaosToolkitImportOptions(flags),
   });
   context.hideSecrets(loaded.redact);
   const stderr = createTerminal(context.stderr, context.env, loaded.redact);
   for (const diagnostic of sortDiagnostics(loaded.diagnostics)) stderr.print(formatDiagnostic(diagnostic));
   const { experiment } = loaded;
   if (!experiment || countBySeverity(loaded.diagnostics).errors > 0) return ExitCode.invalidInput;
+  const chaosToolkitJournal = chaosToolkitJournalRequest(flags.ctkJournal, loaded, version);
+  if (typeof chaosToolkitJournal === 'string') {
+    stderr.print(`${file}: error: ${chaosToolkitJournal}`);
+    return ExitCode.invalidInput;
+  }
+  if (loaded.chaosToolkit) stderr.print(`${file}: ${chaosToolkitNote(file, loaded)}`);
   const seed = flags.seed ?? newSeed();
   const runId = makeRunId(Date.now());
   const runtime = buildRuntime({ ...flags, env: context.env, userAgent: 'faultline (run)', seed });
@@ -122,6 +148,7 @@ async function runExperimentFile(file: string, flags: RunFlags, context: Command
         reportDir: resolve(flags.reportDir, runId),
         redact: loaded.redact,
         junitFile: flags.junit,
+        chaosToolkitJournal,
       },
       runtime,
     );
@@ -158,6 +185,8 @@ function printOutcome(
   if (failure) throw failure;
   stdout.print(`journal: ${executed.journalFile}`);
   if (executed.reports?.junit) stdout.print(`junit: ${executed.reports.junit}`);
+  if (executed.reports?.chaosToolkitJournal)
+    stdout.print(`chaos toolkit journal: ${executed.reports.chaosToolkitJournal}`);
   if (executed.reports) stdout.print(`report: ${executed.reports.html}`);
   return exitCodeFor(executed.verdict, executed.revertFailed, executed.rollbackFailed);
 }

@@ -4,7 +4,13 @@
 import { Command } from 'commander';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { countBySeverity, type Diagnostic, formatDiagnostic } from '../../src/experiment/diagnostic.ts';
-import { loadExperiment } from '../../src/experiment/load-experiment.ts';
+import { loadExperimentFile } from '../../src/loader/load-experiment-file.ts';
+import {
+  type ChaosToolkitFlags,
+  chaosToolkitImportOptions,
+  chaosToolkitNote,
+  chaosToolkitOptions,
+} from '../chaos-toolkit-flags.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { type VarFlags, varOption } from '../options.ts';
 import { createTerminal, escapeControl, type Terminal } from '../terminal.ts';
@@ -28,16 +34,19 @@ export async function validateFiles(
   files: readonly string[],
   vars: Readonly<Record<string, string>>,
   context: Pick<CliContext, 'env' | 'stdout' | 'stderr'>,
+  chaosToolkit: ChaosToolkitFlags = {},
 ): Promise<number> {
   const stdout = createTerminal(context.stdout, context.env);
   const stderr = createTerminal(context.stderr, context.env);
   let allValid = true;
   for (const file of files) {
-    const { diagnostics, redact } = await loadExperiment(file, {
+    const loaded = await loadExperimentFile(file, {
       vars,
       env: context.env,
       unresolved: 'warning',
+      chaosToolkit: chaosToolkitImportOptions(chaosToolkit),
     });
+    const { diagnostics, redact } = loaded;
     for (const diagnostic of diagnostics) stderr.write(`${formatForTerminal(diagnostic, stderr, redact)}\n`);
     const { errors, warnings } = countBySeverity(diagnostics);
     const shownFile = escapeControl(file);
@@ -47,7 +56,8 @@ export async function validateFiles(
         `${shownFile}: ${stdout.paint('red', plural(errors, 'error'))}, ${plural(warnings, 'warning')}\n`,
       );
     } else {
-      const note = warnings > 0 ? ` (${plural(warnings, 'warning')})` : '';
+      const notes = [chaosToolkitNote(shownFile, loaded), warnings > 0 ? plural(warnings, 'warning') : ''];
+      const note = notes.some(Boolean) ? ` (${notes.filter(Boolean).join('; ')})` : '';
       stdout.write(`${stdout.paint('green', 'ok')} ${shownFile}${note}\n`);
     }
   }
@@ -55,13 +65,14 @@ export async function validateFiles(
 }
 
 export function createValidateCommand(context: CommandContext): Command {
-  return new Command('validate')
+  const command = new Command('validate')
     .description(
-      'Check experiment files (YAML, JSON, or .ts/.js modules) and report every problem; touches no server.',
+      'Check experiment files (YAML, JSON, or .ts/.js modules; Faultline or Chaos Toolkit) and report every problem; touches no server.',
     )
     .argument('<file...>', 'experiment files')
-    .addOption(varOption())
-    .action(async (files: string[], flags: VarFlags) => {
-      context.settle(await validateFiles(files, flags.var ?? {}, context));
-    });
+    .addOption(varOption());
+  for (const option of chaosToolkitOptions()) command.addOption(option);
+  return command.action(async (files: string[], flags: VarFlags & ChaosToolkitFlags) => {
+    context.settle(await validateFiles(files, flags.var ?? {}, context, flags));
+  });
 }

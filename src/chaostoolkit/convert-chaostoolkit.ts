@@ -37,6 +37,8 @@ export type ChaosToolkitImport = {
   /** Where the meaning shifts, placed in the Faultline document. */
   notes: Note[];
   sourceMap: SourceMap;
+  /** The Chaos Toolkit experiment as parsed, before any substitution; undefined when it could not be. */
+  source: unknown;
   /** Where a part of the Faultline document came from in the Chaos Toolkit file (undefined: made up by the import). */
   locate(faultlinePath: readonly PathSegment[]): { line: number; column: number; path: string } | undefined;
 };
@@ -77,7 +79,7 @@ export function convertChaosToolkit(
   };
   const finish = (document?: Record<string, unknown>, header: string[] = []): ChaosToolkitImport => {
     const diagnostics = toDiagnostics(reporter.issues, file, read.locator);
-    const result = { diagnostics, notes: reporter.notes, sourceMap, locate };
+    const result = { diagnostics, notes: reporter.notes, sourceMap, locate, source: read.value };
     if (diagnostics.some((diagnostic) => diagnostic.severity === 'error') || !document) return result;
     return { ...result, document, yaml: renderFaultlineYaml(document, header, reporter.notes) };
   };

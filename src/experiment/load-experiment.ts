@@ -37,7 +37,15 @@ export type LoadOptions = {
   unresolved?: Severity;
   /** The kinds the caller can use (default: every registered kind); another kind is an error at `kind`. */
   kinds?: readonly string[];
+  /**
+   * For a document made from another file (a Chaos Toolkit experiment): where a field of the
+   * document was written in that file, so that each problem is shown there, the document's own
+   * field path beside it (undefined: nowhere in that file; the problem is about the whole file).
+   */
+  place?: (path: readonly PathSegment[]) => PlacedPath | undefined;
 };
+
+export type PlacedPath = { line: number; column: number; path: string };
 
 export type LoadResult = {
   /** Present when there is no error and the document is an Experiment: its variables substituted. */
@@ -149,18 +157,32 @@ type Placer = {
 
 const positionless: Placer = { positionOf: () => ({}), positionAt: () => ({}) };
 
-function toDiagnostic(file: string, locator: Placer, redact: (text: string) => string) {
-  return (issue: Issue): Diagnostic => {
+function toDiagnostic(
+  file: string,
+  locator: Placer,
+  redact: (text: string) => string,
+  place: LoadOptions['place'],
+) {
+  const positionOf = (issue: Issue): Partial<SourcePosition> & { path: string; message: string } => {
+    if (place) {
+      const placed = place(issue.path);
+      const imported = issue.path.length > 0 ? ` (imported as ${formatPath(issue.path)})` : '';
+      return { ...placed, path: placed?.path ?? '', message: `${issue.message}${imported}` };
+    }
     const { line, column } =
       issue.offset === undefined
         ? locator.positionOf(issue.path, issue.at)
         : locator.positionAt(issue.offset);
+    return { line, column, path: formatPath(issue.path), message: issue.message };
+  };
+  return (issue: Issue): Diagnostic => {
+    const { line, column, path, message } = positionOf(issue);
     const diagnostic: Diagnostic = {
       file,
       ...(line === undefined ? {} : { line, column }),
       severity: issue.severity ?? 'error',
-      path: formatPath(issue.path),
-      message: redact(issue.message),
+      path,
+      message: redact(message),
     };
     if (issue.expected !== undefined) diagnostic.expected = redact(issue.expected);
     if (issue.found !== undefined) diagnostic.found = redact(issue.found);
@@ -175,7 +197,7 @@ function isUnder(path: readonly PathSegment[], prefix: readonly PathSegment[]): 
 // Validates the text of `file` (which is only used for messages and to find secret files).
 export function parseExperiment(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const { document, lineCounter, issues } = parseYaml(text);
-  const judge = createJudge(file, createSourceLocator(document, lineCounter), issues);
+  const judge = createJudge(file, createSourceLocator(document, lineCounter), issues, options.place);
   if (issues.some((issue) => issue.severity === 'error')) return judge.finish(undefined);
   const { duplicateKeys, collectionKeys } = checkYamlKeys(document, lineCounter);
   issues.push(...duplicateKeys, ...collectionKeys);
@@ -211,10 +233,10 @@ export function judgeDocument(value: unknown, file: string, options: LoadOptions
   return judge.judge(copy, options);
 }
 
-function createJudge(file: string, locator: Placer, issues: Issue[]) {
+function createJudge(file: string, locator: Placer, issues: Issue[], place?: LoadOptions['place']) {
   let redact = (value: string) => value;
   const finish = (source: unknown, document?: unknown, kind?: string, complete = false): LoadResult => {
-    const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact)));
+    const diagnostics = sortDiagnostics(issues.map(toDiagnostic(file, locator, redact, place)));
     const valid = !diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     // Only a document with every variable resolved can be run (an unresolved one is a warning for `validate`).
     const runnable = valid && complete && kind === 'Experiment';

@@ -11,6 +11,10 @@ import {
   UnexpectedRunError,
 } from '../engine/run-experiment.ts';
 import { ExitCode } from '../exit-codes.ts';
+import {
+  type ChaosToolkitJournalContext,
+  renderChaosToolkitJournal,
+} from '../reporting/chaostoolkit-journal.ts';
 import { type WrittenReports, writeReports } from '../reporting/write-reports.ts';
 import type { Runtime } from '../runtime.ts';
 import { reasonOf } from './reason-of.ts';
@@ -31,6 +35,8 @@ export type ExecuteRunRequest = RunRequest & {
   /** Hides the experiment's secrets in everything written. */
   redact: (text: string) => string;
   junitFile?: string;
+  /** `--ctk-journal`: also the journal in Chaos Toolkit's shape, written with the reports. */
+  chaosToolkitJournal?: { file: string; context: ChaosToolkitJournalContext };
 };
 
 export type ExecutedRun = RunOutcome & {
@@ -43,7 +49,7 @@ export type ExecutedRun = RunOutcome & {
   /** Why the journal could not be written (then there are no reports either); the run itself ended. */
   journalError?: unknown;
   /** Undefined when the reports could not be rendered (`reportError` says why; the journal is complete). */
-  reports?: WrittenReports;
+  reports?: WrittenReports & { chaosToolkitJournal?: string };
   reportError?: string;
 };
 
@@ -66,10 +72,13 @@ export async function executeRun(request: ExecuteRunRequest, runtime: Runtime): 
   }
   // The reports render from the journal as written (redacted); failing to render them loses no data.
   try {
-    const reports = writeReports(JSON.parse(journalText) as Journal, request.reportDir, {
-      junitFile: request.junitFile,
-    });
-    return { ...outcome, journalFile, reports };
+    const written = JSON.parse(journalText) as Journal;
+    const reports = writeReports(written, request.reportDir, { junitFile: request.junitFile });
+    const chaosToolkit = request.chaosToolkitJournal;
+    if (!chaosToolkit) return { ...outcome, journalFile, reports };
+    const rendered = renderChaosToolkitJournal(written, chaosToolkit.context);
+    writeFileSync(chaosToolkit.file, request.redact(JSON.stringify(rendered, null, 2)));
+    return { ...outcome, journalFile, reports: { ...reports, chaosToolkitJournal: chaosToolkit.file } };
   } catch (error) {
     return { ...outcome, journalFile, reportError: reasonOf(error) };
   }

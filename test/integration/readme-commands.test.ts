@@ -18,6 +18,15 @@ const coveredElsewhere: Record<string, string> = {
     'test/integration/runners-halt.test.ts (a live run aborted, a new one not-started, the daemon skips)',
   'import chaostoolkit-experiment.json [--out FILE]':
     'test/unit/cli/import-command.test.ts (real Chaos Toolkit files)',
+  'import experiment.json --out experiment.yaml': 'test/unit/cli/import-command.test.ts',
+  'run chaostoolkit-experiment.json [--ctk-journal FILE]':
+    'test/integration/chaostoolkit-side-by-side.test.ts (beside Chaos Toolkit itself)',
+  'validate experiment.json': 'test/unit/cli/chaostoolkit-files.test.ts (Chaos Toolkit files)',
+  'run experiment.json': 'test/integration/chaostoolkit-side-by-side.test.ts',
+  'run experiment.json --hypothesis-strategy continuously --hypothesis-frequency 1 --fail-fast':
+    'test/integration/chaostoolkit-side-by-side.test.ts (the same flags to chaos run)',
+  'run experiment.json --ctk-journal journal.json':
+    "test/integration/chaostoolkit-side-by-side.test.ts (checked against chaos run's own journal)",
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'faultline-readme-'));
