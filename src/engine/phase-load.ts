@@ -4,6 +4,7 @@
 // writes each stream's buckets and figures into the journal, judges its whole-run tolerances (a
 // failure deviates the run), and says when the generator could not send most of what was due.
 import { parseDuration } from '../experiment/duration.ts';
+import type { ExperimentSpec } from '../experiment/experiment.ts';
 import { type LoadStreamSpec, loadToleranceKeys } from '../experiment/schema.ts';
 import { describeFigures, judgeLoadWindow, type LoadTolerances } from '../load/judge-window.ts';
 import { type LoadRun, type LoadStreamOptions, startLoad } from '../load/start-load.ts';
@@ -17,9 +18,9 @@ export const shortfallWarning = 0.9;
 /** Below this share, a run that would have held ends in `error`: too little was sent to judge by. */
 export const shortfallError = 0.5;
 
-// The ramp's end or the longest hypothesis load window, whichever is later.
-function warmUpMs(state: RunState): number {
-  const spec = state.request.experiment.spec;
+// How long the streams run before the steady state is checked: until a ramp has ended and the
+// longest load window of the hypothesis has filled.
+export function warmUpMsOf(spec: ExperimentSpec): number {
   const ramps = (spec.load ?? []).map((stream) => (stream.ramp ? parseDuration(stream.ramp.over) : 0));
   const windows = spec.hypothesis.probes.map((probe) => (probe.load ? parseDuration(probe.load.window) : 0));
   return Math.max(0, ...ramps, ...windows);
@@ -61,7 +62,7 @@ export async function startRunLoad(state: RunState): Promise<Stop | undefined> {
       journalEntryOf(stream, options[index] as LoadStreamOptions, load),
     ),
   };
-  const waitMs = warmUpMs(state);
+  const waitMs = warmUpMsOf(state.request.experiment.spec);
   const wait =
     waitMs > 0 ? `; the steady state is checked in ${waitMs / 1000} s, once the load has warmed up` : '';
   state.emit(
