@@ -9,20 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { createToxiproxyAdapter } from '../../src/adapters/toxiproxy.ts';
-import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
+import { journalOf } from '../helpers/run-journal.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
 const sandbox = loadSandboxEnv();
 const dir = mkdtempSync(join(tmpdir(), 'faultline-load-verdicts-'));
 const env = { ...process.env, ...sandbox, FAULTLINE_LEDGER: join(dir, 'ledger.jsonl'), NO_COLOR: '1' };
-
-function readJournal(stdout: string): Journal {
-  const file = /journal: (\S+)/.exec(stdout)?.[1];
-  if (!file) throw new Error(`no journal path in:\n${stdout}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
-}
 
 const experiment = `${projectRoot}experiments/no-request-lost-under-reset-catalog.yaml`;
 // The same experiment against either storefront.
@@ -39,7 +33,7 @@ test.serial(
   async (t) => {
     const result = await runFaultline(runArgs('fragile'), env);
     t.is(result.exitCode, ExitCode.deviated, result.stderr + result.stdout);
-    const journal = readJournal(result.stdout);
+    const journal = journalOf(result.stdout);
     t.regex(journal.reason ?? '', /^no-request-lost deviated 1 times in a row: lost requests \d+/);
     const stream = journal.load?.streams[0];
     const during = stream?.faultWindows?.find((w) => w.fault === 'reset-catalog')?.summary;
@@ -66,7 +60,7 @@ test.serial(
 test.serial('resilient storefront, reset catalog, 200 req/s: nothing lost, held', async (t) => {
   const result = await runFaultline(runArgs('resilient'), env);
   t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
-  const journal = readJournal(result.stdout);
+  const journal = journalOf(result.stdout);
   const stream = journal.load?.streams[0];
   const during = stream?.faultWindows?.find((w) => w.fault === 'reset-catalog')?.summary;
   t.log(`during reset-catalog: ${JSON.stringify(during)}`);
@@ -85,7 +79,7 @@ test.serial('Ctrl-C mid-run: aborted, every fault reverted, the stream stopped w
   run.child.kill('SIGINT');
   const { exitCode } = await run.exited;
   t.is(exitCode, ExitCode.aborted, run.stderr());
-  const journal = readJournal(run.stdout());
+  const journal = journalOf(run.stdout());
   const stream = journal.load?.streams[0];
   t.truthy(stream?.stoppedAt);
   t.true((stream?.stoppedAt ?? 0) <= (journal.endedAt ?? 0), 'stopped before the run ended');

@@ -6,17 +6,17 @@
 //
 // What it creates, and deletes afterwards: a namespace of its own with a Deployment `web` (3
 // replicas) and a StatefulSet `db` (2 replicas) on the kwok nodes, and an HPA for one test.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, AutoscalingV2Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import test from 'ava';
-import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { originalReplicasAnnotation, scaledByLabel } from '../../src/faults/scale-fault.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
+import { journalOf, writeExperimentFile } from '../helpers/run-journal.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -37,14 +37,7 @@ function freshEnv(): NodeJS.ProcessEnv & { FAULTLINE_LEDGER: string } {
   return { ...rest, FAULTLINE_LEDGER: join(dir, `ledger-${fileCount}.jsonl`), NO_COLOR: '1' };
 }
 
-function writeExperiment(name: string, body: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `apiVersion: faultline.dev/v1alpha1\nkind: Experiment\nmetadata: { name: ${name} }\nspec:\n${body}`,
-  );
-  return file;
-}
+const writeExperiment = (name: string, body: string) => writeExperimentFile(dir, name, body);
 
 const readyAtLeast = (kind: string, name: string, atLeast: number) => `
   hypothesis:
@@ -53,12 +46,6 @@ const readyAtLeast = (kind: string, name: string, atLeast: number) => `
         kubernetes: { kind: ${kind}, namespace: ${namespace}, name: ${name}, field: status.readyReplicas }
         expect: { atLeast: ${atLeast} }
     during: { every: 500ms, failAfter: 1 }`;
-
-function readJournal(stdout: string): Journal {
-  const file = /journal: (\S+)/.exec(stdout)?.[1];
-  if (!file) throw new Error(`no journal path in:\n${stdout}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
-}
 
 const isReady = (pod: V1Pod) =>
   pod.metadata?.deletionTimestamp == null &&
@@ -134,7 +121,7 @@ for (const [kind, name, replicas] of [
       );
       const result = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], freshEnv());
       t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
-      const journal = readJournal(result.stdout);
+      const journal = journalOf(result.stdout);
       const [action] = journal.faults[0]?.actions ?? [];
       t.is(action?.effect?.outcome, 'rolled-out', JSON.stringify(action?.effect));
       t.true((action?.effect?.afterMs ?? -1) > 0);
@@ -171,7 +158,7 @@ test.serial('scale to 1 for 2 s: the Deployment shrinks, and the revert restores
   );
   const result = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], freshEnv());
   t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
-  const journal = readJournal(result.stdout);
+  const journal = journalOf(result.stdout);
   t.is(journal.samples.find((s) => s.probe === 'replicas-while-shrunk')?.outcome, 'ok', 'shrunk to 1');
   const [action] = journal.faults[0]?.actions ?? [];
   t.is(action?.target, `deployment/${namespace}/web (3 -> 1 replicas)`);
@@ -267,7 +254,7 @@ test.serial(
         env,
       );
       t.is(refused.exitCode, ExitCode.notStarted, refused.stderr + refused.stdout);
-      const journal = readJournal(refused.stdout);
+      const journal = journalOf(refused.stdout);
       t.is(journal.verdict, 'not-started');
       t.regex(
         journal.reason ?? '',
@@ -282,7 +269,7 @@ test.serial(
         freshEnv(),
       );
       t.is(allowed.exitCode, ExitCode.held, allowed.stderr + allowed.stdout);
-      const [action] = readJournal(allowed.stdout).faults[0]?.actions ?? [];
+      const [action] = journalOf(allowed.stdout).faults[0]?.actions ?? [];
       t.is(action?.target, `deployment/${namespace}/web (3 -> 2 replicas)`);
       t.is(action?.revert, 'reverted');
       await sleep(500);
