@@ -1,7 +1,8 @@
 // `faultline plan`'s table and notes, from what each fault's driver says about its targets.
-import type { ExperimentPlan, PlannedFault } from '../src/engine/plan-experiment.ts';
+import type { ExperimentPlan, PlannedFault, PlannedLoad } from '../src/engine/plan-experiment.ts';
 import type { DryRunCheck } from '../src/faults/dry-run.ts';
 import type { PlanRow } from '../src/faults/fault-driver.ts';
+import { describeStream } from '../src/load/stream-spec.ts';
 import { escapeLine, type Style } from './terminal.ts';
 
 export type Paint = (style: Style, text: string) => string;
@@ -82,6 +83,25 @@ function renderTable(rawRows: Cell[][], paint: Paint, redact: Redact): string[] 
   return [line(header.map((text) => ({ text, style: 'bold' as const }))), ...rows.map(line)];
 }
 
+// The load the run sends, from before the steady state before until after the steady state after.
+function loadLines(load: readonly PlannedLoad[]): string[] {
+  if (load.length === 0) return [];
+  const status = (stream: PlannedLoad) =>
+    stream.expectStatus === undefined
+      ? 'any 2xx or 3xx'
+      : `status ${[stream.expectStatus].flat().join(' or ')}`;
+  const warmUp = load[0]?.warmUpMs ?? 0;
+  return [
+    'Load (sent from before the steady state is checked until after it is checked again):',
+    ...load.map(
+      (stream) =>
+        `  ${stream.name}: ${describeStream(stream)}, timeout ${stream.timeoutMs / 1000}s, expecting ${status(stream)}, at most ${stream.maxInFlight} in flight; about ${stream.requestsDuringMethod} requests during the method`,
+    ),
+    ...(warmUp > 0 ? [`  the steady state before is checked after ${warmUp / 1000}s of load`] : []),
+    '',
+  ];
+}
+
 export function renderPlanText(
   report: ExperimentPlan,
   paint: Paint = (_style, text) => text,
@@ -123,6 +143,7 @@ export function renderPlanText(
   if (excluded.length > 0) lines.push('Not targeted:', ...excluded.map(safe), '');
   if (skipped.length > 0) lines.push('Not evicted by the drain:', ...skipped.map(safe), '');
   if (notes.length > 0) lines.push('Notes:', ...notes.map(safe), '');
+  lines.push(...loadLines(report.load).map(safe));
   if (report.dryRun.some((check) => check.outcome === 'blocked')) {
     lines.push(
       paint('yellow', 'A PodDisruptionBudget blocks an eviction now; the drain retries until its timeout.'),

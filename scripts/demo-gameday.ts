@@ -1,5 +1,6 @@
 // Runs experiments one after another through the real CLI, as a game day does, then prints a
-// summary table (experiment, verdict, time to detect, time to revert) and each report's path.
+// summary table (experiment, verdict, time to detect, time to revert, requests its load streams
+// lost) and each report's path.
 // Usage: node scripts/demo-gameday.ts FILE... (with the sandbox's environment loaded)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,6 +19,15 @@ function runExperiment(file: string): Promise<{ exitCode: number | null; journal
     });
     child.on('close', (exitCode) => resolve({ exitCode, journalFile: /journal: (\S+)/.exec(stdout)?.[1] }));
   });
+}
+
+// Lost of sent over the whole run, all its load streams together; — without spec.load.
+function lostRequests(journal: Journal): string {
+  const totals = (journal.load?.streams ?? []).flatMap((stream) => (stream.total ? [stream.total] : []));
+  if (totals.length === 0) return '—';
+  const sum = (pick: (total: (typeof totals)[number]) => number) =>
+    totals.reduce((n, total) => n + pick(total), 0);
+  return `${sum((t) => t.lost)} of ${sum((t) => t.sent)}`;
 }
 
 const seconds = (ms: number | undefined) =>
@@ -53,18 +63,18 @@ for (const file of process.argv.slice(2)) {
   const { exitCode, journalFile } = await runExperiment(file);
   worst = Math.max(worst, exitCode === 1 ? 0 : (exitCode ?? 1));
   if (!journalFile) {
-    rows.push([relative(process.cwd(), file), `failed (exit ${exitCode})`, '—', '—']);
+    rows.push([relative(process.cwd(), file), `failed (exit ${exitCode})`, '—', '—', '—']);
     continue;
   }
   const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as Journal;
   const { detect, revert } = summarize(journal);
   const name = (journal.experiment as { metadata?: { name?: string } }).metadata?.name ?? file;
-  rows.push([name, journal.verdict ?? '?', seconds(detect), seconds(revert)]);
+  rows.push([name, journal.verdict ?? '?', seconds(detect), seconds(revert), lostRequests(journal)]);
   const html = join(dirname(journalFile), 'report.html');
   reports.push(existsSync(html) ? html : journalFile);
 }
 
-const header = ['experiment', 'verdict', 'time to detect', 'time to revert'];
+const header = ['experiment', 'verdict', 'time to detect', 'time to revert', 'lost requests'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
 console.log(`\nGame day summary\n\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);

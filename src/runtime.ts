@@ -5,6 +5,7 @@ import type { Clock } from './clock.ts';
 import type { ProbeSpec } from './experiment/schema.ts';
 import type { Sample } from './hypothesis/sample.ts';
 import type { FaultLedger } from './ledger/fault-ledger.ts';
+import type { LoadRun, LoadStreamOptions } from './load/start-load.ts';
 import type { ProbeContext } from './probes/probe-context.ts';
 
 // The one object through which the engine reaches the outside world: swap the clock and the
@@ -29,4 +30,6 @@ export type Runtime = {
   announceInCluster?: boolean;
   /** Takes one sample of a probe (takeSample, in the real runtime). */
   sampleProbe: (probe: ProbeSpec, context: ProbeContext) => Promise<Sample>;
+  /** Starts the load streams of spec.load (startLoad, the real generator, when not given). */
+  startLoad?: (streams: readonly LoadStreamOptions[]) => LoadRun;
 };

@@ -2,6 +2,7 @@ import type { FaultKind } from '../experiment/schema.ts';
 import type { ActionEffect } from '../faults/fault-driver.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
 import type { Sample } from '../hypothesis/sample.ts';
+import type { JournalLoad } from './journal-load.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
 // Every kind of event a run records: a closed set, so the reports give each its tone.
@@ -33,6 +34,10 @@ export const eventTypes = [
   'ledger-close-failed',
   'rollback-succeeded',
   'rollback-failed',
+  'load-started',
+  'load-stopped',
+  'load-shortfall',
+  'load-deviated',
   'verdict',
 ] as const;
 
@@ -119,4 +124,6 @@ export type Journal = {
   registry?: { lease?: string; claims: string[] };
   /** Rollbacks that did not succeed: what they were meant to restore may not be restored. */
   failedRollbacks?: { probe: string; outcome: string; detail: string }[];
+  /** The load streams of spec.load, when it has any. */
+  load?: JournalLoad;
 };

@@ -16,8 +16,11 @@ import {
   planRowsOf,
   selectFault,
 } from '../faults/fault-drivers.ts';
+import type { LoadStreamOptions } from '../load/stream-options.ts';
+import { streamOptionsOf } from '../load/stream-spec.ts';
 import { parseOptInLabel } from '../selection/opt-in-label.ts';
 import { type BlastRadius, checkSafety, type Violation } from '../selection/safety.ts';
+import { warmUpMsOf } from './phase-load.ts';
 import { planTimeline, roundsOf } from './timeline.ts';
 
 export type PlanClients = {
@@ -28,10 +31,19 @@ export type PlanClients = {
 
 export type PlannedFault = { fault: Fault; plan: FaultPlan; rows: PlanRow[]; radius: BlastRadius };
 
+/** A load stream as the run will send it (its rate is reached before the method starts). */
+export type PlannedLoad = LoadStreamOptions & {
+  /** Rate x the method's duration: what the stream sends while the faults can be in place. */
+  requestsDuringMethod: number;
+  /** How long the streams run before the steady state before is checked. */
+  warmUpMs: number;
+};
+
 export type ExperimentPlan = {
   experiment: string;
   seed: number;
   faults: PlannedFault[];
+  load: PlannedLoad[];
   violations: Violation[];
   /** Empty when a safety limit is exceeded (nothing is sent) or no fault touches Kubernetes. */
   dryRun: DryRunCheck[];
@@ -76,7 +88,13 @@ export async function planExperiment(
   };
   const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
   const dryRun = violations.length === 0 ? await sendDryRuns(requests) : [];
-  return { experiment: experiment.metadata.name, seed, faults, violations, dryRun };
+  const warmUpMs = warmUpMsOf(experiment.spec);
+  const load = (experiment.spec.load ?? []).map((stream) => {
+    const options = streamOptionsOf(stream);
+    const rate = options.rate.ramp?.toPerSecond ?? options.rate.perSecond;
+    return { ...options, requestsDuringMethod: Math.round((rate * durationMs) / 1000), warmUpMs };
+  });
+  return { experiment: experiment.metadata.name, seed, faults, load, violations, dryRun };
 }
 
 // What `plan` exits with: 2 when a safety limit is exceeded (the run would not start), 6 when the

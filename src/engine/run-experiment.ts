@@ -1,13 +1,15 @@
 // The run contract, as named phases over one run state: recover orphans, plan (targets and safety
-// limits), steady state before, the method, revert (always), rollbacks (always), recovery and the
-// steady state after, then the verdict. Failures are recorded in the journal, not thrown; an
-// unexpected error after something was injected still reverts it before it is rethrown.
+// limits), announce, the load streams (phase-load.ts), steady state before, the method, revert
+// (always), rollbacks (always), recovery and the steady state after, then the verdict. Failures are
+// recorded in the journal, not thrown; an unexpected error after something was injected still
+// reverts it before it is rethrown.
 import { enterRun } from '../ledger/runs-in-process.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlastRadius } from '../selection/safety.ts';
 import type { FollowUps } from './follow-ups.ts';
 import type { Journal } from './journal.ts';
 import { announceOrRefuse } from './phase-announce.ts';
+import { startRunLoad, stopRunLoad } from './phase-load.ts';
 import { runMethod } from './phase-method.ts';
 import { checkBlastRadius } from './phase-plan.ts';
 import { recoverOrphans } from './phase-recover.ts';
@@ -33,22 +35,30 @@ export class UnexpectedRunError extends Error {
 export async function runExperiment(request: RunRequest, runtime: Runtime): Promise<RunOutcome> {
   // While it is going, this process's own recovery (a daemon's sweep) judges the run alive.
   const leave = enterRun(request.runId);
+  const state = createRunState(request, runtime);
   try {
-    return await runPhases(request, runtime);
+    return await runPhases(state);
   } finally {
-    leave();
+    try {
+      await stopRunLoad(state); // nothing keeps sending after the run, whatever ended it
+    } finally {
+      leave();
+    }
   }
 }
 
-async function runPhases(request: RunRequest, runtime: Runtime): Promise<RunOutcome> {
-  const state = createRunState(request, runtime);
+async function runPhases(state: RunState): Promise<RunOutcome> {
+  const { request } = state;
   if (!(await recoverOrphans(state))) {
-    return finish(state, { verdict: 'error', reason: 'faults left by an earlier run could not be reverted' });
+    return await finish(state, {
+      verdict: 'error',
+      reason: 'faults left by an earlier run could not be reverted',
+    });
   }
   const refused = await startChecks(state);
   if (refused) {
     await releaseRun(state, true); // nothing was injected
-    return finish(state, refused);
+    return await finish(state, refused);
   }
   let followUps = noFollowUps;
   let unexpected: unknown;
@@ -71,10 +81,10 @@ async function runPhases(request: RunRequest, runtime: Runtime): Promise<RunOutc
   if (request.signal?.aborted) stopRun(state, { verdict: 'aborted', reason: abortReason(request.signal) });
   await followUps.stopObservations();
   await releaseRun(state, !revertFailed);
-  return finish(state, state.stop, { revertFailed, rollbackFailed });
+  return await finish(state, state.stop, { revertFailed, rollbackFailed });
 }
 
-// Plan, announce and steady state before: a reason not to start (nothing injected), or undefined.
+// Plan, announce, the load streams and steady state before: a reason not to start (nothing injected), or undefined.
 async function startChecks(state: RunState): Promise<Stop | undefined> {
   const { request } = state;
   let radii: BlastRadius[];
@@ -91,6 +101,8 @@ async function startChecks(state: RunState): Promise<Stop | undefined> {
   } catch (error) {
     return { verdict: 'error', reason: `could not announce the run: ${(error as Error).message}` };
   }
+  const loadFailed = await startRunLoad(state);
+  if (loadFailed) return loadFailed;
   const notMet = await checkSteadyStateBefore(state);
   if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };
   if (notMet) return { verdict: 'not-started', reason: notMet };
@@ -103,13 +115,16 @@ const noFollowUps: FollowUps = {
   stopObservations: async () => {},
 };
 
-function finish(
+// The load streams stop before the verdict: their whole-run tolerances can still deviate the run.
+async function finish(
   state: RunState,
   stop: Stop | undefined,
   failures = { revertFailed: false, rollbackFailed: false },
-): RunOutcome {
+): Promise<RunOutcome> {
   const { journal, runtime } = state;
-  const result = stop ?? {
+  if (stop) stopRun(state, stop);
+  await stopRunLoad(state);
+  const result = state.stop ?? {
     verdict: 'held',
     reason: 'the steady-state hypothesis held before, during and after the faults',
   };

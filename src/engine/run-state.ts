@@ -5,6 +5,7 @@ import { parseDuration } from '../experiment/duration.ts';
 import type { Fault } from '../experiment/experiment.ts';
 import type { ProbeSpec } from '../experiment/schema.ts';
 import type { FaultContext } from '../faults/fault-driver.ts';
+import type { LoadRun } from '../load/start-load.ts';
 import { probeKindOf } from '../probes/probe-kind.ts';
 import type { RunLease } from '../registry/run-lease.ts';
 import type { ProxyTarget } from '../registry/toxiproxy-claims.ts';
@@ -38,6 +39,8 @@ export type RunState = {
   injected: Map<string, InjectedFault>;
   /** Every target the run has hit, round by round: the safety limits are checked on the sum. */
   hit: BlastRadius[];
+  /** The load streams while they run (phase-load.ts). */
+  load?: LoadRun;
   emit(type: EventType, message: string, extra?: Partial<JournalEvent>): void;
   /** Samples the probes at once and records them; a sample finished after `signal` aborted is dropped. */
   sample(probes: readonly ProbeSpec[], role: ProbeRole, signal?: AbortSignal): Promise<JournalSample[]>;
@@ -63,7 +66,8 @@ export function createRunState(request: RunRequest, runtime: Runtime): RunState 
       request.onEvent?.(event, journal);
     },
     async sample(probes, role, signal) {
-      const context = { clock, kubernetes: runtime.kubernetes, signal };
+      const loadStream = (name: string) => state.load?.streams.find((stream) => stream.name === name);
+      const context = { clock, kubernetes: runtime.kubernetes, signal, loadStream };
       const samples = await Promise.all(probes.map((probe) => runtime.sampleProbe(probe, context)));
       if (signal?.aborted) return [];
       return samples.map((sample) => {

@@ -4,9 +4,15 @@
 
 import { describeValue, isPlainObject, joinAlternatives } from './describe-schema.ts';
 import type { Issue, PathSegment } from './diagnostic.ts';
-import { expectKeysByProbeKind, type ProbeKind, probeKinds, toleranceKeys } from './schema.ts';
+import {
+  expectKeysByProbeKind,
+  loadToleranceKeys,
+  type ProbeKind,
+  probeKinds,
+  toleranceKeys,
+} from './schema.ts';
 
-const nestedToleranceKeys = ['latencyMs', 'errorRatio', 'p50Ms', 'p95Ms', 'p99Ms'];
+const nestedToleranceKeys = ['latencyMs', ...loadToleranceKeys];
 const regexKeys = ['bodyMatches', 'outputMatches'];
 // Keys outside these are unknown fields, which the schema reports.
 const knownExpectKeys = new Set<string>(Object.values(expectKeysByProbeKind).flat());
@@ -59,11 +65,9 @@ function checkRegex(source: unknown, path: PathSegment[]): Issue[] {
   }
 }
 
-export function checkProbe(probe: unknown, path: PathSegment[]): Issue[] {
-  if (!isPlainObject(probe) || !isPlainObject(probe.expect)) return [];
-  const expect = probe.expect;
-  const expectPath = [...path, 'expect'];
-  const issues: Issue[] = [...checkBetween(expect, expectPath)];
+// The tolerances nested under an expectation's keys (latencyMs, p99Ms, ...): ordered, not empty.
+export function checkNestedTolerances(expect: Record<string, unknown>, expectPath: PathSegment[]): Issue[] {
+  const issues: Issue[] = [];
   for (const key of nestedToleranceKeys) {
     const tolerance = expect[key];
     if (!isPlainObject(tolerance)) continue;
@@ -72,6 +76,14 @@ export function checkProbe(probe: unknown, path: PathSegment[]): Issue[] {
       ...checkToleranceNotEmpty(tolerance, [...expectPath, key]),
     );
   }
+  return issues;
+}
+
+export function checkProbe(probe: unknown, path: PathSegment[]): Issue[] {
+  if (!isPlainObject(probe) || !isPlainObject(probe.expect)) return [];
+  const expect = probe.expect;
+  const expectPath = [...path, 'expect'];
+  const issues: Issue[] = [...checkBetween(expect, expectPath), ...checkNestedTolerances(expect, expectPath)];
   for (const key of regexKeys) issues.push(...checkRegex(expect[key], [...expectPath, key]));
 
   const kind = probeKindOf(probe);

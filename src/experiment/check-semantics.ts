@@ -1,7 +1,9 @@
 // Rules an experiment must follow that the schema cannot express: unique names, probe
-// expectations that fit the probe kind (check-probes.ts), count or percent but not both, faults
+// expectations that fit the probe kind (check-probes.ts), load streams and the probes naming them
+// (check-load.ts), count or percent but not both, faults
 // that fit inside the experiment's duration, and intervals above zero. Runs on values the schema
 // may have rejected (so that every problem shows at once), so every access is guarded.
+import { checkLoad } from './check-load.ts';
 import { checkProbe } from './check-probes.ts';
 import { describeValue, isPlainObject } from './describe-schema.ts';
 import type { Issue, PathSegment } from './diagnostic.ts';
@@ -146,6 +148,7 @@ export function checkSemantics(document: unknown): Issue[] {
     }
   });
 
+  issues.push(...checkUniqueNames(listAt(spec, 'load'), ['spec', 'load']), ...checkLoad(spec));
   const faults = listAt(spec, 'faults');
   issues.push(...checkUniqueNames(faults, ['spec', 'faults']));
   issues.push(...faults.flatMap((fault, index) => checkFault(fault, ['spec', 'faults', index], spec)));

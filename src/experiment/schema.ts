@@ -2,7 +2,9 @@
 // published JSON Schema (schema/experiment.schema.json is generated from ExperimentSchema).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Fault } from './fault-schema.ts';
+import { LoadProbe, LoadStream, loadToleranceKeys, loadToleranceProperties } from './load-schema.ts';
 import { Duration, LabelSelector, Name, Percent, strict, VariableName } from './schema-primitives.ts';
+import { StatusExpectation, Tolerance, toleranceKeys, toleranceProperties } from './tolerance-schema.ts';
 
 export const apiVersion = 'faultline.dev/v1alpha1';
 
@@ -17,40 +19,16 @@ export {
 } from './fault-schema.ts';
 export { Duration, Name, VariableName } from './schema-primitives.ts';
 
-const toleranceProperties = {
-  below: Type.Optional(Type.Number({ description: 'The value must be strictly below this.' })),
-  above: Type.Optional(Type.Number({ description: 'The value must be strictly above this.' })),
-  atMost: Type.Optional(Type.Number({ description: 'The value must be at most this.' })),
-  atLeast: Type.Optional(Type.Number({ description: 'The value must be at least this.' })),
-  between: Type.Optional(
-    Type.Tuple([Type.Number(), Type.Number()], {
-      description: 'Inclusive range [low, high].',
-      'x-expected': 'a pair of numbers [low, high]',
-    }),
-  ),
-  equals: Type.Optional(
-    Type.Union([Type.Number(), Type.String(), Type.Boolean()], { description: 'The value must equal this.' }),
-  ),
-};
-
-export const Tolerance = Type.Object(toleranceProperties, strict);
+export { Tolerance, toleranceKeys } from './tolerance-schema.ts';
 
 // One `expect` shape for every probe kind; which keys fit which kind is checked after the schema.
 export const Expect = Type.Object(
   {
     ...toleranceProperties,
-    status: Type.Optional(
-      Type.Union([
-        Type.Integer({ minimum: 100, maximum: 599 }),
-        Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), { minItems: 1 }),
-      ]),
-    ),
+    status: Type.Optional(StatusExpectation),
     latencyMs: Type.Optional(Tolerance),
     bodyMatches: Type.Optional(Type.String({ description: 'A regular expression the body must match.' })),
-    errorRatio: Type.Optional(Tolerance),
-    p50Ms: Type.Optional(Tolerance),
-    p95Ms: Type.Optional(Tolerance),
-    p99Ms: Type.Optional(Tolerance),
+    ...loadToleranceProperties,
     exitCode: Type.Optional(Type.Integer({ minimum: 0, maximum: 255 })),
     outputMatches: Type.Optional(Type.String({ description: 'A regular expression stdout must match.' })),
   },
@@ -131,9 +109,7 @@ export const CommandProbe = Type.Object(
   strict,
 );
 
-export const probeKinds = ['http', 'prometheus', 'kubernetes', 'command'] as const;
-
-export const toleranceKeys = ['below', 'above', 'atMost', 'atLeast', 'between', 'equals'] as const;
+export const probeKinds = ['http', 'prometheus', 'kubernetes', 'command', 'load'] as const;
 
 // Which `expect` keys fit which probe kind (checked after the schema, which allows them all).
 export const expectKeysByProbeKind = {
@@ -141,6 +117,7 @@ export const expectKeysByProbeKind = {
   prometheus: toleranceKeys,
   kubernetes: toleranceKeys,
   command: ['exitCode', 'outputMatches'],
+  load: loadToleranceKeys,
 } as const satisfies Record<(typeof probeKinds)[number], readonly string[]>;
 
 export const Probe = Type.Object(
@@ -150,6 +127,7 @@ export const Probe = Type.Object(
     prometheus: Type.Optional(PrometheusProbe),
     kubernetes: Type.Optional(KubernetesProbe),
     command: Type.Optional(CommandProbe),
+    load: Type.Optional(LoadProbe),
     expect: Expect,
     timeout: Type.Optional(Duration),
     retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
@@ -226,6 +204,12 @@ export const ExperimentSpec = Type.Object(
       }),
     ),
     duration: Duration,
+    load: Type.Optional(
+      Type.Array(LoadStream, {
+        description:
+          'Load streams: constant-rate HTTP traffic from before the steady state before to the end of the steady state after.',
+      }),
+    ),
     hypothesis: Hypothesis,
     faults: Type.Array(Fault, { minItems: 1 }),
     abortWhen: Type.Optional(Type.Array(Probe)),
@@ -270,6 +254,13 @@ export type HttpProbeSpec = Static<typeof HttpProbe>;
 export type PrometheusProbeSpec = Static<typeof PrometheusProbe>;
 export type KubernetesProbeSpec = Static<typeof KubernetesProbe>;
 export type CommandProbeSpec = Static<typeof CommandProbe>;
+export type {
+  LoadExpectSpec,
+  LoadProbeSpec,
+  LoadStreamSpec,
+  LoadToleranceKey,
+} from './load-schema.ts';
+export { loadToleranceKeys } from './load-schema.ts';
 export type SafetySpec = Static<typeof Safety>;
 export type ProbeKind = (typeof probeKinds)[number];
 export type AnySchema = TSchema;

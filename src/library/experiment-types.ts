@@ -27,6 +27,10 @@ export type Expect = Tolerance & {
   p50Ms?: Tolerance;
   p95Ms?: Tolerance;
   p99Ms?: Tolerance;
+  /** A load probe: requests sent and not answered as expected. */
+  lostRequests?: Tolerance;
+  /** A load probe: requests answered as expected, per second. */
+  throughput?: Tolerance;
   exitCode?: number;
   outputMatches?: string;
 };
@@ -57,15 +61,19 @@ export type KubernetesProbe = {
   field: string;
 };
 
+/** A load probe: the trailing `window` of the stream of spec.load named `stream`. */
+export type LoadProbe = { stream: string; window: Duration };
+
 export type CommandProbe = { run: string[]; timeout?: Duration; env?: Record<string, string> };
 
-/** One probe: exactly one of http, prometheus, kubernetes, command. */
+/** One probe: exactly one of http, prometheus, kubernetes, command, load. */
 export type Probe = {
   name: string;
   http?: HttpProbe;
   prometheus?: PrometheusProbe;
   kubernetes?: KubernetesProbe;
   command?: CommandProbe;
+  load?: LoadProbe;
   expect: Expect;
   timeout?: Duration;
   retries?: number;
@@ -171,6 +179,36 @@ export type Safety = {
   maxNodes?: number;
 };
 
+/** Requests per second, or a count per unit: `200/s`, `12000/m`, `3600/h`. */
+export type Rate = number | string;
+
+/** A load stream: constant-rate HTTP traffic through the whole run (docs/reference.md, spec.load). */
+export type LoadStream = {
+  name: string;
+  http: {
+    url: string;
+    /** GET (the default), HEAD, POST, PUT, PATCH, DELETE or OPTIONS. */
+    method?: string;
+    headers?: Record<string, string>;
+    body?: string;
+    timeout?: Duration;
+  };
+  rate: Rate;
+  ramp?: { from: Rate; over: Duration };
+  maxInFlight?: number;
+  lateAfter?: Duration;
+  /** The status of an answer as expected, and tolerances over the whole run. */
+  expect?: {
+    status?: number | number[];
+    lostRequests?: Tolerance;
+    errorRatio?: Tolerance;
+    p50Ms?: Tolerance;
+    p95Ms?: Tolerance;
+    p99Ms?: Tolerance;
+    throughput?: Tolerance;
+  };
+};
+
 /** A variable whose value is never printed: from an environment variable or a file. */
 export type Secret = { env?: string; file?: string };
 
@@ -181,6 +219,7 @@ export type ExperimentSpec = {
   configuration?: Record<string, string>;
   secrets?: Record<string, Secret>;
   duration: Duration;
+  load?: LoadStream[];
   hypothesis: {
     probes: Probe[];
     during?: { every: Duration; failAfter?: number };

@@ -188,6 +188,32 @@ export type Journal = {
   };
   registry?: { lease?: string; claims: string[] };
   failedRollbacks?: { probe: string; outcome: string; detail: string }[];
+  /** The load streams of spec.load (every figure: the journal's own record, docs/reference.md). */
+  load?: { streams: JournalLoadStream[] };
+};
+
+/** What a load stream sent and lost in a window of the run. */
+export type LoadFigures = {
+  sent: number;
+  ok: number;
+  lost: number;
+  lostBy: { wrongStatus: number; timeout: number; connectionFailure: number };
+  /** Requests the generator could not send on time: never lost requests. */
+  notSent: { inFlightCap: number; late: number };
+};
+
+export type JournalLoadStream = {
+  name: string;
+  url: string;
+  ratePerSecond: number;
+  startedAt: number;
+  stoppedAt?: number;
+  /** When the first lost request ended. */
+  firstLostAt?: number;
+  total?: LoadFigures;
+  faultWindows?: { fault: string; from: number; to: number; summary: LoadFigures }[];
+  /** The whole-run tolerances (spec.load[].expect), judged once the stream had stopped. */
+  judgement?: { ok: boolean; detail: string };
 };
 
 export type RunOptions = VariableOptions &

@@ -22,6 +22,8 @@ export type LoadAccount = {
   closeBefore(second: number): void;
   /** All buckets, oldest first. */
   buckets(): SecondBucket[];
+  /** The bucket of one epoch second, if anything was due in it. */
+  bucket(second: number): SecondBucket | undefined;
   summarize(fromMs: number, toMs: number): WindowSummary;
   /** One summary per second of [fromMs, toMs) that has a bucket, oldest first. */
   perSecond(fromMs: number, toMs: number): WindowSummary[];
@@ -85,6 +87,7 @@ export function createLoadAccount(): LoadAccount {
     countEnded(intendedMs, outcome, latencyMs) {
       const bucket = bucketOf(intendedMs);
       countOutcome(bucket, outcome, latencyMs);
+      bucket.lastEndedMs = Math.max(bucket.lastEndedMs, intendedMs + latencyMs);
       inFlight--;
       freezeIfSettled(bucket);
     },
@@ -97,6 +100,7 @@ export function createLoadAccount(): LoadAccount {
       for (const bucket of [...unfrozen]) freezeIfSettled(bucket);
     },
     buckets: () => [...bySecond.values()].sort((a, b) => a.second - b.second),
+    bucket: (second) => bySecond.get(second),
     summarize: (fromMs, toMs) => summarizeWindow(bucketsIn(fromMs, toMs), fromMs, toMs),
     perSecond: (fromMs, toMs) =>
       bucketsIn(fromMs, toMs).map((bucket) =>

@@ -12,6 +12,7 @@ import {
   statusMatcher,
 } from './stream-options.ts';
 import type { WindowSummary } from './summarize-window.ts';
+import { summarizeTrailing } from './trailing-window.ts';
 
 // One open-model stream: request i is due at t0 + offsetMs(i) and is sent then, whatever happened
 // to the requests before it (no waiting for answers: that would be coordinated omission). A due
@@ -25,12 +26,18 @@ export type LoadStream = {
   readonly account: LoadAccount;
   /** Connection failures by error code (ECONNRESET, ECONNREFUSED, UND_ERR_SOCKET, …), whole stream. */
   readonly failureCodes: Map<string, number>;
+  /** The limits it runs with, defaults applied. */
+  readonly limits: { maxInFlight: number; lateAfterMs: number; timeoutMs: number };
+  /** Epoch ms when the first lost request ended (its loss became known); undefined while none. */
+  readonly firstLostAt: number | undefined;
   /** Resolves once scheduling has ended (durationMs or stop()) and every request sent has ended. */
   readonly finished: Promise<WindowSummary>;
   /** Stops sending, waits for the requests in flight (each ends by its timeout), closes the client. */
   stop(): Promise<WindowSummary>;
   /** The whole stream so far. */
   summarizeAll(): WindowSummary;
+  /** The trailing window a load probe judges at `nowMs` (see trailing-window.ts). */
+  summarizeTrailing(windowMs: number, nowMs: number): WindowSummary;
 };
 
 export type LoadStreamDeps = {
@@ -55,6 +62,7 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
   const startedMs = clock.now();
   let lastSecond = Math.floor(startedMs / 1000);
   let drained: (() => void) | undefined;
+  let firstLostAt: number | undefined;
 
   const judge = (result: ExchangeResult): RequestOutcome => {
     if (result.kind === 'answered') return isExpected(result.status) ? 'ok' : 'wrong-status';
@@ -65,7 +73,10 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
   const send = (intendedMs: number): void => {
     account.countSent(intendedMs);
     transport.send(exchange, (result) => {
-      account.countEnded(intendedMs, judge(result), clock.now() - intendedMs);
+      const endedMs = clock.now();
+      const outcome = judge(result);
+      if (outcome !== 'ok') firstLostAt ??= endedMs;
+      account.countEnded(intendedMs, outcome, endedMs - intendedMs);
       if (account.inFlight() === 0) drained?.();
     });
   };
@@ -101,12 +112,23 @@ export function startLoadStream(options: LoadStreamOptions, deps: LoadStreamDeps
     startedMs,
     account,
     failureCodes,
+    limits: { maxInFlight, lateAfterMs, timeoutMs: options.timeoutMs },
+    get firstLostAt() {
+      return firstLostAt;
+    },
     finished,
     stop() {
       stopping.abort();
       return finished;
     },
     summarizeAll,
+    summarizeTrailing: (windowMs, nowMs) =>
+      summarizeTrailing(account, {
+        windowMs,
+        nowMs,
+        startedMs,
+        lifetimeMs: Math.min(lateAfterMs, 60_000) + options.timeoutMs,
+      }),
   };
 }
 

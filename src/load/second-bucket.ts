@@ -31,6 +31,8 @@ export type BucketCounts = {
 };
 
 export type SecondBucket = BucketCounts & {
+  /** Epoch ms when the last of its requests ended (answered or lost); 0 while none has. */
+  lastEndedMs: number;
   /** The live histogram until frozen, then undefined. */
   live: LatencyHistogram | undefined;
   /** The compressed histogram once frozen. */
@@ -47,6 +49,7 @@ export function createBucket(second: number): SecondBucket {
     connectionFailure: 0,
     notSentInFlightCap: 0,
     notSentLate: 0,
+    lastEndedMs: 0,
     live: undefined,
     frozen: undefined,
   };

@@ -5,5 +5,6 @@ export function probeKindOf(probe: ProbeSpec): ProbeKind | 'none' {
   if (probe.prometheus) return 'prometheus';
   if (probe.kubernetes) return 'kubernetes';
   if (probe.command) return 'command';
+  if (probe.load) return 'load';
   return 'none';
 }

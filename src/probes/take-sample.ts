@@ -4,6 +4,7 @@ import type { Sample } from '../hypothesis/sample.ts';
 import { sampleCommand } from './command-probe.ts';
 import { sampleHttp } from './http-probe.ts';
 import { sampleKubernetes } from './kubernetes-probe.ts';
+import { sampleLoad } from './load-probe.ts';
 import type { ProbeContext, ProbeResult } from './probe-context.ts';
 import { samplePrometheus } from './prometheus-probe.ts';
 
@@ -24,7 +25,11 @@ async function sampleOnce(probe: ProbeSpec, context: ProbeContext): Promise<Prob
     return sampleKubernetes(probe.kubernetes, probe.expect, context.kubernetes(), request);
   }
   if (probe.command) return sampleCommand(probe.command, probe.expect, timeoutMs, context.signal);
-  return { outcome: 'error', detail: 'the probe has no kind (http, prometheus, kubernetes or command)' };
+  if (probe.load) return sampleLoad(probe.load, probe.expect, context);
+  return {
+    outcome: 'error',
+    detail: 'the probe has no kind (http, prometheus, kubernetes, command or load)',
+  };
 }
 
 // One sample of one probe, retried `retries` times when it fails; the last attempt is the sample.

@@ -3,6 +3,7 @@ import { describeUndo, isUndoKind } from '../faults/undo-handlers.ts';
 import type { UndoRecord } from '../faults/undo-record.ts';
 import { activeSpans, analyzeProbes, type ProbeAnalysis } from './analyze-probes.ts';
 import { deriveLessons } from './derive-lessons.ts';
+import { loadLessons } from './derive-load-lessons.ts';
 import { deriveTimeline } from './derive-timeline.ts';
 import {
   describeFaultSpec,
@@ -43,13 +44,20 @@ export function deriveFindings(journal: Journal): Findings {
   };
   const verdictSentence = describeVerdict(base);
   const timeline = deriveTimeline(journal, probes);
+  const load = journal.load?.streams ?? [];
+  const lessons = deriveLessons(base);
+  const fromLoad = loadLessons(load);
   return {
     ...base,
     verdictSentence,
     timeline,
     blastRadius: describeBlastRadius(journal, experiment, actions),
     settings: describeSettings(journal),
-    ...deriveLessons(base),
+    load,
+    wentWell: [...lessons.wentWell, ...fromLoad.wentWell],
+    wentWrong: [...lessons.wentWrong, ...fromLoad.wentWrong],
+    lucky: lessons.lucky,
+    followUps: [...new Set([...lessons.followUps, ...fromLoad.followUps])],
   };
 }
 

@@ -42,6 +42,10 @@ const toneOf: Record<EventType, TimelineTone> = {
   'ledger-close-failed': 'warn',
   'rollback-succeeded': 'good',
   'rollback-failed': 'bad',
+  'load-started': 'info',
+  'load-stopped': 'info',
+  'load-shortfall': 'warn',
+  'load-deviated': 'bad',
   verdict: 'info',
 };
 

@@ -1,4 +1,5 @@
 import type { Journal } from '../engine/journal.ts';
+import type { JournalLoadStream } from '../engine/journal-load.ts';
 import type { Verdict } from '../engine/verdict.ts';
 import type { ActionEffect } from '../faults/fault-driver.ts';
 import type { ActiveSpan, ProbeAnalysis } from './analyze-probes.ts';
@@ -68,4 +69,6 @@ export type Findings = Lessons & {
   timeline: Timeline;
   detection: Detection;
   settings: [string, string][];
+  /** The load streams of spec.load, as the journal has them. */
+  load: JournalLoadStream[];
 };

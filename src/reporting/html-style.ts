@@ -40,6 +40,10 @@ svg .shade{fill:rgba(255,140,0,.16)}
 svg .shade.left-in-place{fill:rgba(207,34,46,.16)}
 svg .line{fill:none;stroke:var(--accent);stroke-width:1.4;stroke-linejoin:round}
 svg .dot{fill:var(--accent)}
+svg .series-line{fill:none;stroke-width:1.5;stroke-linejoin:round;stroke-linecap:round}
+svg .series-line.tone-accent{stroke:var(--accent)}svg .series-line.tone-good{stroke:var(--good)}
+svg .series-line.tone-bad{stroke:var(--bad)}svg .series-line.tone-warn{stroke:#bf8700}
+svg .series-line.tone-muted{stroke:#8c959f;stroke-dasharray:4 3}
 svg .ok-tick{stroke:var(--good);stroke-width:1.5}
 svg .miss{fill:var(--bad);stroke:#fff;stroke-width:1}
 svg .axis-label{font-size:11px}
@@ -60,6 +64,9 @@ svg .marker-label{fill:var(--bad);font-size:11px}
 .legend .l-planned::before{border:1px dashed #8c959f}
 .legend .l-bar::before{background:#fb8c00}
 .legend .l-failed::before{background:var(--bad)}
+.legend .l-accent::before,.legend .l-good::before,.legend .l-bad::before,.legend .l-warn::before,.legend .l-muted::before{height:2px;vertical-align:3px}
+.legend .l-accent::before{background:var(--accent)}.legend .l-good::before{background:var(--good)}
+.legend .l-bad::before{background:var(--bad)}.legend .l-warn::before{background:#bf8700}.legend .l-muted::before{background:#8c959f}
 footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:10px}
 @media (max-width:640px){
 .page{padding:14px 12px 32px}

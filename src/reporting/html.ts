@@ -3,6 +3,7 @@ import { type ProbeAnalysis, probeResult } from './analyze-probes.ts';
 import { deriveFindings } from './derive-findings.ts';
 import { escapeHtml } from './escape.ts';
 import type { ActionRow, Findings } from './findings.ts';
+import { renderLoadCharts } from './html-load-charts.ts';
 import { reportCss } from './html-style.ts';
 import type { Block, Cell } from './report-document.ts';
 import { buildReportDocument } from './report-sections.ts';
@@ -144,6 +145,8 @@ function renderBlock(block: Block, f: Findings): string {
       return renderProbeCharts(f);
     case 'fault-gantt':
       return f.actions.length > 0 ? renderFaultGantt(f) : '';
+    case 'load-charts':
+      return renderLoadCharts(f.load, { origin: f.origin, end: f.end, shades: faultShades(f) });
   }
 }
 

@@ -1,9 +1,11 @@
 import type { Journal } from '../engine/journal.ts';
+import type { JournalLoadStream } from '../engine/journal-load.ts';
 import { numericValue, type ProbeAnalysis } from './analyze-probes.ts';
 import { deriveFindings } from './derive-findings.ts';
 import { escapeXml } from './escape.ts';
 import type { ActionRow, Findings } from './findings.ts';
 import { formatNumber, formatOffset } from './format-time.ts';
+import { describeWindow, sentShare } from './load-section.ts';
 import { describeExcess } from './probe-tolerance.ts';
 
 type Outcome =
@@ -108,6 +110,47 @@ function revertCase(action: ActionRow, classname: string): TestCase {
   };
 }
 
+// One case per load stream: its figures over the whole run, per fault window and per phase; a
+// failure when its whole-run tolerances were missed, an error when the generator sent under half.
+function loadCase(stream: JournalLoadStream, classname: string): TestCase {
+  const timeMs = (stream.stoppedAt ?? stream.startedAt) - stream.startedAt;
+  const base = { classname, name: `load ${stream.name}`, timeMs };
+  const total = stream.total;
+  if (!total)
+    return {
+      ...base,
+      outcome: { kind: 'error', type: 'load-not-stopped', message: 'the journal has no totals' },
+    };
+  const lines = [
+    `whole run: ${describeWindow(total)}, ${formatNumber(total.throughput)} ok/s`,
+    ...(stream.faultWindows ?? []).map((w) => `during ${w.fault}: ${describeWindow(w.summary)}`),
+    ...(stream.phases ?? [])
+      .filter((p) => p.summary.sent > 0)
+      .map((p) => `${p.phase}: ${describeWindow(p.summary)}`),
+  ];
+  if (stream.judgement && !stream.judgement.ok)
+    return {
+      ...base,
+      outcome: {
+        kind: 'failure',
+        type: 'load-tolerance',
+        message: `${stream.name} over the whole run: ${stream.judgement.detail}`,
+        body: lines.join('\n'),
+      },
+    };
+  if (sentShare(total) < 0.5)
+    return {
+      ...base,
+      outcome: {
+        kind: 'error',
+        type: 'load-shortfall',
+        message: `the generator sent only ${Math.round(sentShare(total) * 100)} % of the requests due`,
+        body: lines.join('\n'),
+      },
+    };
+  return { ...base, outcome: { kind: 'passed', output: lines.join('\n') } };
+}
+
 function renderCase(c: TestCase): string {
   const open = `    <testcase classname="${escapeXml(c.classname)}" name="${escapeXml(c.name)}" time="${seconds(c.timeMs)}"`;
   const o = c.outcome;
@@ -129,6 +172,7 @@ export function renderJunit(journal: Journal, findings: Findings = deriveFinding
     ...f.actions
       .filter((a) => a.injectedAt !== undefined)
       .map((a) => revertCase(a, `faultline.${suite}.revert`)),
+    ...f.load.map((stream) => loadCase(stream, `faultline.${suite}.load`)),
   ];
   const count = (kind: Outcome['kind']) => cases.filter((c) => c.outcome.kind === kind).length;
   const totals = `tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}" time="${seconds(f.end - f.origin)}"`;

@@ -30,6 +30,7 @@ function renderBlock(block: Block): string | undefined {
       return renderTable(block.headers, block.rows);
     case 'probe-charts':
     case 'fault-gantt':
+    case 'load-charts':
       return undefined;
   }
 }

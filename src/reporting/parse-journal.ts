@@ -1,4 +1,5 @@
 import type { Journal } from '../engine/journal.ts';
+import { parseBuckets } from '../load/start-load.ts';
 
 export type ParsedJournal = { journal: Journal; problems: [] } | { journal: undefined; problems: string[] };
 
@@ -118,6 +119,8 @@ export function checkJournal(value: unknown): ParsedJournal {
     num(d, 'at', 'journal.firstDeviation');
     str(d, 'detail', 'journal.firstDeviation');
   }
+  if (j.load !== undefined && expect(isRecord(j.load), 'journal.load', 'an object', j.load))
+    checkLoad(j.load as Record<string, unknown>, { str, num, list, expect });
   // A long run has many samples: report the first problems, not thousands.
   if (problems.length > 0) {
     const shown = problems.slice(0, 20);
@@ -125,6 +128,46 @@ export function checkJournal(value: unknown): ParsedJournal {
     return { journal: undefined, problems: shown };
   }
   return { journal: value as Journal, problems: [] };
+}
+
+type Checks = {
+  str: (o: Record<string, unknown>, key: string, path: string, optional?: boolean) => boolean;
+  num: (o: Record<string, unknown>, key: string, path: string, optional?: boolean) => boolean;
+  list: (
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    each: (item: Record<string, unknown>, at: string) => void,
+  ) => void;
+  expect: (ok: boolean, path: string, what: string, v: unknown) => boolean;
+};
+
+// The load streams: what the reports read of them (their figures and their buckets).
+function checkLoad(load: Record<string, unknown>, checks: Checks): void {
+  const { str, num, list, expect } = checks;
+  const summary = (o: Record<string, unknown>, key: string, at: string) => {
+    if (o[key] === undefined) return;
+    const s = o[key] as Record<string, unknown>;
+    if (!expect(isRecord(s), `${at}.${key}`, 'a window summary', s)) return;
+    for (const field of ['sent', 'ok', 'lost', 'inFlight', 'errorRatio', 'throughput'])
+      num(s, field, `${at}.${key}`);
+    expect(isRecord(s.lostBy), `${at}.${key}.lostBy`, 'an object', s.lostBy);
+    expect(isRecord(s.notSent), `${at}.${key}.notSent`, 'an object', s.notSent);
+  };
+  list(load, 'streams', 'journal.load', (stream, at) => {
+    for (const key of ['name', 'method', 'url']) str(stream, key, at);
+    for (const key of ['ratePerSecond', 'timeoutMs', 'maxInFlight', 'startedAt']) num(stream, key, at);
+    num(stream, 'stoppedAt', at, true);
+    summary(stream, 'total', at);
+    for (const key of ['phases', 'faultWindows'])
+      if (stream[key] !== undefined) list(stream, key, at, (window, wAt) => summary(window, 'summary', wAt));
+    if (stream.buckets === undefined) return;
+    try {
+      parseBuckets(stream.buckets);
+    } catch (error) {
+      expect(false, `${at}.buckets`, 'per-second buckets', (error as Error).message);
+    }
+  });
 }
 
 // Parses the text of a journal.json file.

@@ -10,7 +10,9 @@ export type Block =
   /** Where the HTML report puts a chart per probe (Markdown has none). */
   | { kind: 'probe-charts' }
   /** Where the HTML report puts the Gantt-like fault timeline. */
-  | { kind: 'fault-gantt' };
+  | { kind: 'fault-gantt' }
+  /** Where the HTML report puts each load stream's charts over time. */
+  | { kind: 'load-charts' };
 
 export type Section = { id: string; title: string; blocks: Block[] };
 

@@ -2,6 +2,7 @@ import { buildActionTable } from './action-table.ts';
 import { type ProbeAnalysis, probeResult } from './analyze-probes.ts';
 import type { Findings } from './findings.ts';
 import { clockFor, formatDateTime, formatDuration, formatNumber, formatOffset } from './format-time.ts';
+import { buildLoadSection } from './load-section.ts';
 import { describeExcess } from './probe-tolerance.ts';
 import type { Block, Cell, ReportDocument, Section, Tone } from './report-document.ts';
 
@@ -114,6 +115,9 @@ export function buildReportDocument(f: Findings): ReportDocument {
       { kind: 'probe-charts' },
     ],
   });
+
+  const load = buildLoadSection(f.load);
+  if (load) sections.push(load);
 
   sections.push({
     id: 'injected',

@@ -14,7 +14,7 @@ test.serial('the demo game day exits 0, prints the summary table and report path
   });
   t.is(result.exitCode, 0, result.stderr.slice(-3000) + result.stdout.slice(-3000));
   const table = result.stdout.split('Game day summary')[1] ?? '';
-  t.regex(table, /experiment\s+verdict\s+time to detect\s+time to revert/);
+  t.regex(table, /experiment\s+verdict\s+time to detect\s+time to revert\s+lost requests/);
   const experiments = readdirSync(`${projectRoot}experiments/demo`).filter((f) => f.endsWith('.yaml'));
   const rows = table.split('\n').filter((line) => /\s(held|deviated)\s/.test(line));
   t.is(rows.length, experiments.length, table);
@@ -22,6 +22,14 @@ test.serial('the demo game day exits 0, prints the summary table and report path
     rows.some((row) => /\sdeviated\s+\d/.test(row)),
     'the fragile storefront deviates, with a time to detect',
   );
+  // Shoppers' load: the fragile storefront loses requests under the slow catalog, the resilient
+  // one none while the catalog is cut off.
+  const lost = (experiment: string) =>
+    /(\d+) of (\d+)\s*$/.exec(rows.find((row) => row.startsWith(`${experiment} `)) ?? '');
+  const fragile = lost('slow-catalog-fragile-storefront');
+  t.true(Number(fragile?.[1]) > 0 && Number(fragile?.[2]) > 0, table);
+  const resilient = lost('partitioned-catalog-resilient-storefront');
+  t.true(resilient?.[1] === '0' && Number(resilient?.[2]) > 0, table);
   const reports = [...result.stdout.matchAll(/^ {2}(\S+report\.html)$/gm)].map((m) => m[1] ?? '');
   t.is(reports.length, experiments.length);
   for (const report of reports) t.true(existsSync(report), report);

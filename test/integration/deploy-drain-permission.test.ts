@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { serviceAccountOf } from '../helpers/deploy-manifests.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
+import { journalOf } from '../helpers/run-journal.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { nodeLabel, podsOf, serviceAccountFixture } from '../helpers/service-account-fixture.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -58,12 +58,6 @@ const runAsFaultline = (file: string, ledger: string) => {
   return runFaultline(args, { ...env, ...where, NO_COLOR: '1' });
 };
 
-function readJournal(stdout: string): Journal {
-  const file = /journal: (\S+)/.exec(stdout)?.[1];
-  if (!file) throw new Error(`no journal path in:\n${stdout}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
-}
-
 test.serial(
   'a drain of a node holding a pod Faultline may not evict: refused by safety.namespaces before anything, else failed by the 403 and uncordoned; the run Lease made, renewed, deleted',
   async (t) => {
@@ -105,7 +99,7 @@ test.serial(
     const auditFrom = statSync(sandbox.KUBE_AUDIT_LOG).size;
     const unlimited = await runAsFaultline(unlimitedFile, 'unlimited.jsonl');
     t.is(unlimited.exitCode, ExitCode.environmentError, unlimited.stdout + unlimited.stderr);
-    const journal = readJournal(unlimited.stdout);
+    const journal = journalOf(unlimited.stdout);
     t.is(journal.verdict, 'error');
     t.regex(
       journal.reason ?? '',

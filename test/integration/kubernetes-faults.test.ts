@@ -12,17 +12,17 @@
 // sensible probe interval, so a probe on checkout sees the dip only by luck. `slow-start` has a
 // scheduling gate that this test lifts 2 s after each pod is created: its pods take 2 s to start,
 // like an application with a slow start-up, and the dip is there to be seen.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, PolicyV1Api, type V1Pod } from '@kubernetes/client-node';
 import test from 'ava';
 import { cordonAnnotation } from '../../src/adapters/kubernetes.ts';
-import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
 import { runFaultline, startFaultline } from '../helpers/faultline-process.ts';
+import { journalOf, writeExperimentFile } from '../helpers/run-journal.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -50,14 +50,7 @@ function freshEnv(): NodeJS.ProcessEnv & { FAULTLINE_LEDGER: string } {
   };
 }
 
-function writeExperiment(name: string, body: string): string {
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `apiVersion: faultline.dev/v1alpha1\nkind: Experiment\nmetadata: { name: ${name} }\nspec:\n${body}`,
-  );
-  return file;
-}
+const writeExperiment = (name: string, body: string) => writeExperimentFile(dir, name, body);
 
 const readyReplicasProbe = (ns: string, deployment: string, atLeast: number) => `
   hypothesis:
@@ -66,12 +59,6 @@ const readyReplicasProbe = (ns: string, deployment: string, atLeast: number) => 
         kubernetes: { kind: Deployment, namespace: ${ns}, name: ${deployment}, field: status.readyReplicas }
         expect: { atLeast: ${atLeast} }
     during: { every: 200ms, failAfter: 1 }`;
-
-function readJournal(stdout: string): Journal {
-  const file = /journal: (\S+)/.exec(stdout)?.[1];
-  if (!file) throw new Error(`no journal path in:\n${stdout}`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Journal;
-}
 
 const isReady = (pod: V1Pod) =>
   pod.metadata?.deletionTimestamp == null &&
@@ -206,7 +193,7 @@ test.serial('kill 2 of the 3 checkout pods: replacements Ready, readyReplicas at
   );
   const result = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], freshEnv());
   t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
-  const journal = readJournal(result.stdout);
+  const journal = journalOf(result.stdout);
   const actions = journal.faults[0]?.actions ?? [];
   t.is(actions.length, 2);
   const killed = actions.map((a) => a.target.replace('pod/shop/', ''));
@@ -243,7 +230,7 @@ test.serial(
     );
     const result = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], freshEnv());
     t.is(result.exitCode, ExitCode.deviated, result.stderr + result.stdout);
-    const journal = readJournal(result.stdout);
+    const journal = journalOf(result.stdout);
     t.regex(
       journal.reason ?? '',
       /slow-start-ready deviated 1 times in a row: Deployment .*slow-start status\.readyReplicas = [12],/,
@@ -301,7 +288,7 @@ test.serial(
       const file = drainExperiment('drain-blocked', '2s');
       const result = await runFaultline(['run', file, '--report-dir', join(dir, 'reports')], freshEnv());
       t.is(result.exitCode, ExitCode.environmentError, result.stderr + result.stdout);
-      const journal = readJournal(result.stdout);
+      const journal = journalOf(result.stdout);
       t.is(journal.verdict, 'error');
       t.regex(
         journal.reason ?? '',
@@ -325,7 +312,7 @@ test.serial('drain without a budget: every pod evicted and gone, then the node i
     freshEnv(),
   );
   t.is(result.exitCode, ExitCode.held, result.stderr + result.stdout);
-  const [action] = readJournal(result.stdout).faults[0]?.actions ?? [];
+  const [action] = journalOf(result.stdout).faults[0]?.actions ?? [];
   t.is(action?.effect?.outcome, 'drained', JSON.stringify(action?.effect));
   t.deepEqual(action?.effect?.evicted?.slice().sort(), before.map((name) => `${namespace}/${name}`).sort());
   t.log(action?.effect?.detail);

@@ -31,6 +31,49 @@ test('plan on an invalid file: every problem at FILE:LINE:COL on stderr, exit 2,
   t.is(result.stdout, '');
 });
 
+test('plan shows the load it will send, with a secret in its URL redacted', async (t) => {
+  const file = write(
+    'load.yaml',
+    `apiVersion: faultline.dev/v1alpha1
+kind: Experiment
+metadata: { name: plan-load }
+spec:
+  duration: 10s
+  secrets:
+    TOKEN: { env: PLAN_TOKEN }
+  load:
+    - name: shoppers
+      http: { url: "http://127.0.0.1:9/?token=\${TOKEN}", timeout: 2s }
+      expect: { status: 200 }
+      rate: 200/s
+      ramp: { from: 0/s, over: 4s }
+  hypothesis:
+    probes:
+      - name: no-request-lost
+        load: { stream: shoppers, window: 2s }
+        expect: { lostRequests: { equals: 0 } }
+    during: { every: 1s, failAfter: 1 }
+  faults:
+    - name: noop
+      command: { run: ["true"] }
+      start: 2s
+      duration: 3s
+`,
+  );
+  const result = await runInProcess(['plan', file], { env: { PLAN_TOKEN: 's3cret-token' } });
+  t.is(result.exitCode, ExitCode.ok, result.stderr);
+  const load = result.stdout.split('\n\n').find((block) => block.startsWith('Load '));
+  t.is(
+    load,
+    [
+      'Load (sent from before the steady state is checked until after it is checked again):',
+      '  shoppers: GET http://127.0.0.1:9/?token=*** at 0/s ramping to 200/s over 4s, timeout 2s, expecting status 200, at most 616 in flight; about 2000 requests during the method',
+      '  the steady state before is checked after 4s of load',
+    ].join('\n'),
+  );
+  t.false(result.stdout.includes('s3cret-token'));
+});
+
 test('run with an unresolved variable: exit 2, and neither a ledger nor a report directory appears', async (t) => {
   const file = write(
     'unresolved.yaml',

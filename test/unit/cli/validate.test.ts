@@ -29,6 +29,7 @@ test('the shipped experiments are all there', (t) => {
     'experiments/catalog-partition.yaml',
     'experiments/checkout-pod-kill.yaml',
     'experiments/gameday.yaml',
+    'experiments/no-request-lost-under-reset-catalog.yaml',
     'experiments/storefront-survives-slow-catalog.yaml',
   ]);
 });
@@ -40,11 +41,12 @@ test('valid files: ok per file, warnings for unresolved variables, exit 0', asyn
     'ok experiments/catalog-partition.yaml (4 warnings)',
     'ok experiments/checkout-pod-kill.yaml',
     'ok experiments/gameday.yaml (1 warning)',
+    'ok experiments/no-request-lost-under-reset-catalog.yaml (2 warnings)',
     'ok experiments/storefront-survives-slow-catalog.yaml (4 warnings)',
     '',
   ]);
   const warnings = stderr.trimEnd().split('\n');
-  t.is(warnings.length, 9);
+  t.is(warnings.length, 11);
   t.true(
     warnings.every((line) =>
       /^\S+\.yaml:\d+:\d+: warning: .*(unresolved variable|variable \S+ is not set)/.test(line),

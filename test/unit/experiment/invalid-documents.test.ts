@@ -50,8 +50,8 @@ test('the base fixture is valid, without any diagnostic', async (t) => {
 const ref = (name: string) => `\${${name}}`;
 const durationPhrase = 'expected a duration such as 500ms, 30s, 2m or 1h';
 const specFields =
-  'description, tags, configuration, secrets, duration, hypothesis, faults, abortWhen, steps, rollbacks, recovery, safety';
-const probeKinds = 'expected exactly one of http, prometheus, kubernetes or command';
+  'description, tags, configuration, secrets, duration, load, hypothesis, faults, abortWhen, steps, rollbacks, recovery, safety';
+const probeKinds = 'expected exactly one of http, prometheus, kubernetes, command or load';
 const faultKinds =
   'expected exactly one of toxiproxy, partition, podKill, nodeDrain, nodeCordon, rolloutRestart, scale or command';
 

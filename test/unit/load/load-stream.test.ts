@@ -118,7 +118,7 @@ test('the in-flight cap: requests due at the cap are not sent, counted apart, ne
   t.is(total.ok, total.sent);
 });
 
-test('a stalled generator drops what it could not send on time, and counts the lateness it allowed', async (t) => {
+test('with lateAfterMs 10, a stalled generator drops what it could not send on time, and counts the lateness it allowed', async (t) => {
   const virtual = createVirtualClock();
   let stalledMs = 0;
   // The process "stalls" 50 ms while sending request 20: the clock jumps, as it would after a long GC.
@@ -128,7 +128,7 @@ test('a stalled generator drops what it could not send on time, and counts the l
     if (index === 40) stalledMs += 8;
     return ok(10);
   });
-  const stream = startLoadStream(options(), { clock, connect: () => fake.transport });
+  const stream = startLoadStream(options({ lateAfterMs: 10 }), { clock, connect: () => fake.transport });
   const total = await stream.finished;
   // After request 20 (due at 200 ms) the clock reads 250 ms: 21, 22 and 23 are 40, 30 and 20 ms
   // late, over the 10 ms slack, and dropped; 24 is exactly 10 ms late and is sent.
@@ -137,6 +137,27 @@ test('a stalled generator drops what it could not send on time, and counts the l
   t.is(total.lost, 0);
   // The 8 ms stall was within the 10 ms slack: sent late, and the lateness is in their latency.
   t.true((total.latency?.maxMs ?? 0) >= 10 + 8);
+});
+
+test('by default a generator tens of ms behind still sends, the lateness in the latency; a second behind it drops', async (t) => {
+  const virtual = createVirtualClock();
+  let stalledMs = 0;
+  // A busy machine: 60 ms late at request 20 (a slow event loop), then 1.5 s late at request 100.
+  const clock: Clock = { now: () => virtual.now() + stalledMs, sleep: virtual.sleep };
+  const fake = fakeTransport(clock, (index) => {
+    if (index === 20) stalledMs += 60;
+    if (index === 99) stalledMs += 1_500;
+    return ok(10);
+  });
+  const stream = startLoadStream(options({ durationMs: 3000 }), { clock, connect: () => fake.transport });
+  t.is(stream.limits.lateAfterMs, 1000);
+  const total = await stream.finished;
+  // The stall ends at 2 490 ms: requests due from 1 490 ms on are at most 1 s late and are sent;
+  // those due at 1 000 to 1 480 ms are more than 1 s late and are not.
+  t.is(total.notSent.late, 49);
+  t.is(total.sent, 251);
+  t.true((total.latency?.maxMs ?? 0) >= 1000, 'the lateness it allowed is in the latency');
+  t.is(total.lost, 0);
 });
 
 test('stop() sends no more and waits for the requests in flight, which are judged', async (t) => {
