@@ -10,7 +10,7 @@ import { parseDuration } from '../../src/experiment/duration.ts';
 import { loadExperiment } from '../../src/experiment/load-experiment.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { buildRuntime } from '../../src/runner/build-runtime.ts';
-import { type ExecutedRun, executeRun } from '../../src/runner/execute-run.ts';
+import type { ExecutedRun } from '../../src/runner/execute-run.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
 import type { CliContext, CommandContext } from '../cli-context.ts';
 import { CommandError } from '../command-error.ts';
@@ -27,6 +27,7 @@ import {
   varOption,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { executeGuardedRun } from '../run-guard.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createTerminal } from '../terminal.ts';
 
@@ -101,7 +102,7 @@ async function runExperimentFile(file: string, flags: RunFlags, context: Command
   stderr.print(`run ${runId} of ${experiment.metadata.name} (seed ${seed}); ledger ${runtime.ledger.file}`);
   let executed: ExecutedRun;
   try {
-    executed = await executeRun(
+    executed = await executeGuardedRun(
       {
         experiment,
         // The journal keeps the experiment as written: `${NAME}`, never a secret's value.
@@ -124,6 +125,7 @@ async function runExperimentFile(file: string, flags: RunFlags, context: Command
         junitFile: flags.junit,
       },
       runtime,
+      { ...flags, env: context.env, stderr: context.stderr },
     );
   } finally {
     progress.stop();

@@ -74,7 +74,8 @@ async function runPhases(request: RunRequest, runtime: Runtime): Promise<RunOutc
   return finish(state, state.stop, { revertFailed, rollbackFailed });
 }
 
-// Plan, announce and steady state before: a reason not to start (nothing injected), or undefined.
+// Plan, announce, steady state before and the caller's last word (beforeFirstInject): a reason not
+// to start (nothing injected), or undefined.
 async function startChecks(state: RunState): Promise<Stop | undefined> {
   const { request } = state;
   let radii: BlastRadius[];
@@ -94,6 +95,12 @@ async function startChecks(state: RunState): Promise<Stop | undefined> {
   const notMet = await checkSteadyStateBefore(state);
   if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };
   if (notMet) return { verdict: 'not-started', reason: notMet };
+  try {
+    await request.beforeFirstInject?.();
+  } catch (error) {
+    return { verdict: 'not-started', reason: (error as Error).message };
+  }
+  if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };
   return undefined;
 }
 

@@ -4,6 +4,7 @@
 // reads records its process dead (run-liveness.ts); a live run's faults are listed, never touched,
 // unless `force`. Ledger lines it cannot use are returned as problems, for the caller to print.
 import type { Clock } from '../clock.ts';
+import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 import type { RecoveryScope } from '../faults/fault-driver.ts';
 import { describeUndo, outOfReach } from '../faults/undo-handlers.ts';
 import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
@@ -43,6 +44,9 @@ export type ExternalEntry = {
   close: (outcome: 'reverted' | 'already-gone') => Promise<void>;
 };
 
+/** How many faults are reverted at once. */
+const revertsAtOnce = 8;
+
 export type RecoverOptions = {
   ledger: FaultLedger;
   context: RevertContext & { clock: Clock };
@@ -81,7 +85,6 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
   ].filter((entry) => !options.onlyRuns || options.onlyRuns.has(entry.open.runId));
   for (const entry of entries) judge.addEntry(entry.open);
   const result: RecoverResult = { items: [], live: [], leftAlone: [], scanErrors: [], problems };
-  const handled = new Set<string>();
   const mayRevert = async (runId: string) => {
     const judgement = await judge.judge(runId);
     return {
@@ -95,44 +98,54 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
     source: RecoveredItem['source'],
     decision: Awaited<ReturnType<typeof mayRevert>>,
     close?: ExternalEntry['close'],
-  ) => {
+  ): Promise<RecoveredItem> => {
     const forced = decision.alive ? { forced: true } : {};
     if (options.dryRun) {
       const item = { runId, undo, description: describeUndo(undo), source, why: decision.why };
-      result.items.push({ ...item, ok: true, detail: 'would revert', ...forced });
-      return;
+      return { ...item, ok: true, detail: 'would revert', ...forced };
     }
     const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
     if (report.ok) await close?.(report.outcome);
-    result.items.push({ ...itemOf(runId, undo, source, report, decision.why), ...forced });
+    return { ...itemOf(runId, undo, source, report, decision.why), ...forced };
   };
 
-  for (const entry of entries) {
+  // One fault, one revert: the copy in the ledger file and the one in the cluster ledger are the
+  // same entry, reverted once and closed in both. Different faults are reverted at once (each
+  // revert is idempotent and stands alone): a guard's dead run is put back in the time of its
+  // slowest revert. What each found is recorded in the entries' order.
+  const copies = new Map<string, ExternalEntry[]>();
+  for (const entry of entries) copies.set(entry.open.entry, [...(copies.get(entry.open.entry) ?? []), entry]);
+  const fromEntries = await mapWithLimit([...copies.values()], revertsAtOnce, async (same) => {
+    const [entry] = same as [ExternalEntry, ...ExternalEntry[]];
     const { runId, undo } = entry.open;
     const source = options.external?.includes(entry) ? 'cluster' : 'ledger';
-    handled.add(JSON.stringify(undo));
     const decision = await mayRevert(runId);
-    if (!decision.revert) {
-      result.live.push({ runId, description: describeUndo(undo), source, why: decision.why });
-      continue;
-    }
+    if (!decision.revert)
+      return () => result.live.push({ runId, description: describeUndo(undo), source, why: decision.why });
     const elsewhere = outOfReach(undo, context);
-    if (elsewhere) {
-      result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
-      continue;
-    }
-    await revert(runId, undo, source, decision, entry.close);
-  }
+    if (elsewhere)
+      return () =>
+        result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
+    const closeAll = async (outcome: 'reverted' | 'already-gone') => {
+      for (const copy of same) await copy.close(outcome);
+    };
+    const item = await revert(runId, undo, source, decision, closeAll);
+    return () => result.items.push(item);
+  });
+  for (const record of fromEntries) record();
 
+  const handled = new Set(entries.map((entry) => JSON.stringify(entry.open.undo)));
   const urls = [
     ...options.scope.toxiproxyUrls,
     ...entries.flatMap((e) => ('url' in e.open.undo ? [e.open.undo.url] : [])),
   ];
   const marked = await findMarkedFaults(context, urls, options.scope.nodeCordons, judge);
   result.scanErrors.push(...marked.scanErrors);
-  for (const { runId, undo, claim } of marked.found) {
-    if (handled.has(JSON.stringify(undo))) continue;
-    if (options.onlyRuns && !options.onlyRuns.has(runId)) continue;
+  const found = marked.found.filter(
+    ({ runId, undo }) =>
+      !handled.has(JSON.stringify(undo)) && (!options.onlyRuns || options.onlyRuns.has(runId)),
+  );
+  const fromMarks = await mapWithLimit(found, revertsAtOnce, async ({ runId, undo, claim }) => {
     const decision = await mayRevert(runId);
     if (claim) {
       // A gone run's claim is removed quietly (a harmless toxic); a live run's is its own business.
@@ -141,14 +154,15 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
           .toxiproxy(undo.url)
           .removeToxic(undo.proxy, undo.toxic)
           .catch(() => false);
-      continue;
+      return () => {};
     }
-    if (!decision.revert) {
-      result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
-      continue;
-    }
-    await revert(runId, undo, 'mark', decision);
-  }
+    if (!decision.revert)
+      return () =>
+        result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
+    const item = await revert(runId, undo, 'mark', decision);
+    return () => result.items.push(item);
+  });
+  for (const record of fromMarks) record();
   return result;
 }
 
