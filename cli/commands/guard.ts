@@ -54,7 +54,7 @@ export async function guardRun(channel: Duplex, env: CliContext['env']): Promise
   const word = await incoming.next();
   if (word === guardWords.done) {
     channel.end();
-    rmSync(prepared.orders.log, { force: true });
+    rmSync(prepared.orders.log, { force: true }); // it was ready, so its log was written there
     return ExitCode.ok;
   }
   return revertTheDeadRun(prepared);
@@ -64,11 +64,15 @@ export async function guardRun(channel: Duplex, env: CliContext['env']): Promise
 // (a line saying whom it guards), the ledger, the clients (the kubeconfig read when the run acts
 // on a cluster). Throws what stops the guard from doing its job.
 function prepare(orders: GuardOrders, env: CliContext['env']): Prepared {
-  mkdirSync(dirname(orders.log), { recursive: true });
-  appendFileSync(
-    orders.log,
-    `${stamp()} guarding run ${orders.runId} (pid ${orders.runPid}); ledger ${orders.ledger}\n`,
-  );
+  try {
+    mkdirSync(dirname(orders.log), { recursive: true });
+    appendFileSync(
+      orders.log,
+      `${stamp()} guarding run ${orders.runId} (pid ${orders.runPid}); ledger ${orders.ledger}\n`,
+    );
+  } catch (error) {
+    throw new Error(`cannot write its log ${orders.log}: ${reasonOf(error)}`);
+  }
   const runtime = buildRuntime({
     ledger: orders.ledger,
     kubeconfig: orders.kubeconfig,
