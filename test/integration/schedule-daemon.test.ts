@@ -417,8 +417,9 @@ test.serial(
     const enabled = async () =>
       ((await (await fetch(`${toxiproxyUrl}/proxies/${proxy}`)).json()) as { enabled: boolean }).enabled;
     await waitUntil(
-      'the partition of the leader\'s run',
-      async () => (leader.lines().some((l) => l.event === 'injected') && !(await enabled()) ? true : undefined),
+      "the partition of the leader's run",
+      async () =>
+        leader.lines().some((l) => l.event === 'injected') && !(await enabled()) ? true : undefined,
       { timeoutMs: 40_000, intervalMs: 100 },
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${leader.stdout()}\n${leader.stderr()}`);
@@ -449,7 +450,11 @@ test.serial(
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${standby.stdout()}\n${standby.stderr()}`);
     });
-    t.is(recovered?.source, 'cluster', 'found in the cluster ledger: the leader\'s ledger file is not the standby\'s');
+    t.is(
+      recovered?.source,
+      'cluster',
+      "found in the cluster ledger: the leader's ledger file is not the standby's",
+    );
     t.regex(String(recovered?.why), /Lease expired/);
 
     // The standby takes over and goes on firing; SIGTERM ends its run, which reverts its own partition.
