@@ -123,6 +123,7 @@ test.serial(
     await waitUntil('the guard to exit', async () => (isRunning(guardPid) ? undefined : true), {
       timeoutMs: 10_000,
     });
+    t.deepEqual((await leftovers()).remains, [], "the run's claim and Lease are gone too");
     const runId = /^run (\S+) of/m.exec(stderr)?.[1] ?? '';
     const log = readFileSync(join(ledger, '..', 'guards', `${runId}.log`), 'utf8');
     t.regex(log, /is gone \(its channel closed without "done"\): reverting its faults/);
@@ -145,7 +146,8 @@ test.serial('a run that ends normally leaves no guard process and no guard log',
   t.true(guardPid > 0, result.stderr);
   t.false(isRunning(guardPid), 'the guard exited before the run did');
   t.deepEqual(readdirSync(join(ledger, '..', 'guards')), [], 'the guard removed its log');
-  t.deepEqual((await createLeftoverReader(sandbox, { ledger })()).left, []);
+  const after = await createLeftoverReader(sandbox, { ledger })();
+  t.deepEqual([...after.left, ...after.remains], []);
 });
 
 test.serial(
@@ -169,7 +171,8 @@ test.serial(
       [],
       'no fault was even recorded',
     );
-    t.deepEqual((await createLeftoverReader(sandbox, { ledger })()).left, []);
+    const after = await createLeftoverReader(sandbox, { ledger })();
+    t.deepEqual([...after.left, ...after.remains], [], 'no fault, no claim, no Lease');
     const journalFile = /^journal: (\S+)/m.exec(result.stdout)?.[1] ?? '';
     t.true(existsSync(journalFile));
     const journal = JSON.parse(readFileSync(journalFile, 'utf8')) as { verdict: string; faults: unknown[] };
