@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { CommandContext } from './cli-context.ts';
+import { createGuardCommand } from './commands/guard.ts';
 import { createHaltCommand, createResumeCommand } from './commands/halt.ts';
 import { createImportCommand } from './commands/import.ts';
 import { createInitCommand } from './commands/init.ts';
@@ -40,6 +41,8 @@ export function buildProgram(context: CommandContext): Command {
     createImportCommand(context),
   ])
     program.addCommand(command);
+  // Started by `run` only (cli/run-guard.ts): not in --help.
+  program.addCommand(createGuardCommand(context), { hidden: true });
   // Added commands do not inherit settings: every one writes to the context's streams and throws.
   for (const command of [program, ...program.commands]) {
     command

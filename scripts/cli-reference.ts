@@ -64,6 +64,11 @@ export function renderCliReference(): string {
     '| --- | --- |',
     ...optionRows(root),
     '',
-    ...root.commands.flatMap(renderCommand),
+    // Hidden commands (the guard a run starts for itself) are not for users: as in --help.
+    ...root
+      .createHelp()
+      .visibleCommands(root)
+      .filter((command) => command.name() !== 'help')
+      .flatMap(renderCommand),
   ].join('\n');
 }

@@ -10,7 +10,7 @@ import { parseDuration } from '../../src/experiment/duration.ts';
 import { loadExperimentFile } from '../../src/loader/load-experiment-file.ts';
 import { makeRunId } from '../../src/run-id.ts';
 import { buildRuntime } from '../../src/runner/build-runtime.ts';
-import { type ExecutedRun, executeRun } from '../../src/runner/execute-run.ts';
+import type { ExecutedRun } from '../../src/runner/execute-run.ts';
 import { newSeed } from '../../src/selection/seeded-random.ts';
 import {
   type ChaosToolkitFlags,
@@ -34,6 +34,7 @@ import {
   varOption,
 } from '../options.ts';
 import { createProgress } from '../progress.ts';
+import { executeGuardedRun } from '../run-guard.ts';
 import { onStopSignals } from '../stop-signals.ts';
 import { createTerminal } from '../terminal.ts';
 
@@ -127,7 +128,7 @@ async function runExperimentFile(
   stderr.print(`run ${runId} of ${experiment.metadata.name} (seed ${seed}); ledger ${runtime.ledger.file}`);
   let executed: ExecutedRun;
   try {
-    executed = await executeRun(
+    executed = await executeGuardedRun(
       {
         experiment,
         // The journal keeps the experiment as written: `${NAME}`, never a secret's value.
@@ -151,6 +152,7 @@ async function runExperimentFile(
         chaosToolkitJournal,
       },
       runtime,
+      { ...flags, env: context.env, stderr: context.stderr },
     );
   } finally {
     progress.stop();

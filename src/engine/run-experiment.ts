@@ -84,7 +84,8 @@ async function runPhases(state: RunState): Promise<RunOutcome> {
   return await finish(state, state.stop, { revertFailed, rollbackFailed });
 }
 
-// Plan, announce, the load streams and steady state before: a reason not to start (nothing injected), or undefined.
+// Plan, announce, the load streams, steady state before and the caller's last word
+// (beforeFirstInject): a reason not to start (nothing injected), or undefined.
 async function startChecks(state: RunState): Promise<Stop | undefined> {
   const { request } = state;
   let radii: BlastRadius[];
@@ -106,6 +107,12 @@ async function startChecks(state: RunState): Promise<Stop | undefined> {
   const notMet = await checkSteadyStateBefore(state);
   if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };
   if (notMet) return { verdict: 'not-started', reason: notMet };
+  try {
+    await request.beforeFirstInject?.();
+  } catch (error) {
+    return { verdict: 'not-started', reason: (error as Error).message };
+  }
+  if (request.signal?.aborted) return { verdict: 'aborted', reason: abortReason(request.signal) };
   return undefined;
 }
 

@@ -13,6 +13,11 @@ export type RunRequest = {
   revertTimeoutMs?: number;
   /** With a live run on the same targets: how long to wait for it to end (default: refuse at once). */
   waitClearMs?: number;
+  /**
+   * Awaited once the start checks passed, before the first inject: a rejection ends the run
+   * `not-started` with its message (the CLI waits here for its guard, the dead man's switch).
+   */
+  beforeFirstInject?: () => Promise<void>;
   /** Aborts the run (Ctrl-C, SIGTERM, SIGHUP): every fault is reverted and the verdict is `aborted`. */
   signal?: AbortSignal;
   onEvent?: (event: JournalEvent, journal: Journal) => void;

@@ -4,12 +4,13 @@
 // reads records its process dead (run-liveness.ts); a live run's faults are listed, never touched,
 // unless `force`. Ledger lines it cannot use are returned as problems, for the caller to print.
 import type { Clock } from '../clock.ts';
+import { mapWithLimit } from '../concurrency/map-with-limit.ts';
 import type { RecoveryScope } from '../faults/fault-driver.ts';
 import { describeUndo, outOfReach } from '../faults/undo-handlers.ts';
 import type { RevertContext, UndoRecord } from '../faults/undo-record.ts';
 import type { FaultLedger, LedgerOpen, LedgerProblem } from './fault-ledger.ts';
 import { createRunJudge, type LeaseLookup } from './recover-evidence.ts';
-import { findMarkedFaults } from './recover-marks.ts';
+import { findMarkedFaults, type MarkedFault } from './recover-marks.ts';
 import { revertWithRetry } from './revert-with-retry.ts';
 
 export type RecoveredItem = {
@@ -42,6 +43,9 @@ export type ExternalEntry = {
   open: LedgerOpen;
   close: (outcome: 'reverted' | 'already-gone') => Promise<void>;
 };
+
+/** How many faults are reverted at once. */
+const revertsAtOnce = 8;
 
 export type RecoverOptions = {
   ledger: FaultLedger;
@@ -81,7 +85,27 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
   ].filter((entry) => !options.onlyRuns || options.onlyRuns.has(entry.open.runId));
   for (const entry of entries) judge.addEntry(entry.open);
   const result: RecoverResult = { items: [], live: [], leftAlone: [], scanErrors: [], problems };
-  const handled = new Set<string>();
+  const reverter = createReverter(options, judge);
+  for (const record of await revertEntries(entries, options, reverter, result)) record();
+  const handled = new Set(entries.map((entry) => JSON.stringify(entry.open.undo)));
+  const urls = [
+    ...options.scope.toxiproxyUrls,
+    ...entries.flatMap((e) => ('url' in e.open.undo ? [e.open.undo.url] : [])),
+  ];
+  const marked = await findMarkedFaults(context, urls, options.scope.nodeCordons, judge);
+  result.scanErrors.push(...marked.scanErrors);
+  const found = marked.found.filter(
+    ({ runId, undo }) =>
+      !handled.has(JSON.stringify(undo)) && (!options.onlyRuns || options.onlyRuns.has(runId)),
+  );
+  for (const record of await revertMarked(found, options, reverter, result)) record();
+  return result;
+}
+
+type Reverter = ReturnType<typeof createReverter>;
+
+// Whether a run's fault may be reverted (its run is gone, or --force), and the revert itself.
+function createReverter(options: RecoverOptions, judge: ReturnType<typeof createRunJudge>) {
   const mayRevert = async (runId: string) => {
     const judgement = await judge.judge(runId);
     return {
@@ -95,61 +119,74 @@ export async function recoverFaults(options: RecoverOptions): Promise<RecoverRes
     source: RecoveredItem['source'],
     decision: Awaited<ReturnType<typeof mayRevert>>,
     close?: ExternalEntry['close'],
-  ) => {
+  ): Promise<RecoveredItem> => {
     const forced = decision.alive ? { forced: true } : {};
     if (options.dryRun) {
       const item = { runId, undo, description: describeUndo(undo), source, why: decision.why };
-      result.items.push({ ...item, ok: true, detail: 'would revert', ...forced });
-      return;
+      return { ...item, ok: true, detail: 'would revert', ...forced };
     }
-    const report = await revertWithRetry(undo, context, { timeoutMs: options.timeoutMs });
+    const report = await revertWithRetry(undo, options.context, { timeoutMs: options.timeoutMs });
     if (report.ok) await close?.(report.outcome);
-    result.items.push({ ...itemOf(runId, undo, source, report, decision.why), ...forced });
+    return { ...itemOf(runId, undo, source, report, decision.why), ...forced };
   };
+  return { mayRevert, revert };
+}
 
-  for (const entry of entries) {
+// One fault, one revert: the copy in the ledger file and the one in the cluster ledger are the
+// same entry, reverted once and closed in both. Different faults are reverted at once (each
+// revert is idempotent and stands alone): a guard's dead run is put back in the time of its
+// slowest revert. Returns what to record, in the entries' order.
+function revertEntries(
+  entries: readonly ExternalEntry[],
+  options: RecoverOptions,
+  { mayRevert, revert }: Reverter,
+  result: RecoverResult,
+): Promise<(() => void)[]> {
+  const copies = new Map<string, ExternalEntry[]>();
+  for (const entry of entries) copies.set(entry.open.entry, [...(copies.get(entry.open.entry) ?? []), entry]);
+  return mapWithLimit([...copies.values()], revertsAtOnce, async (same) => {
+    const [entry] = same as [ExternalEntry, ...ExternalEntry[]];
     const { runId, undo } = entry.open;
     const source = options.external?.includes(entry) ? 'cluster' : 'ledger';
-    handled.add(JSON.stringify(undo));
     const decision = await mayRevert(runId);
-    if (!decision.revert) {
-      result.live.push({ runId, description: describeUndo(undo), source, why: decision.why });
-      continue;
-    }
-    const elsewhere = outOfReach(undo, context);
-    if (elsewhere) {
-      result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
-      continue;
-    }
-    await revert(runId, undo, source, decision, entry.close);
-  }
+    if (!decision.revert)
+      return () => result.live.push({ runId, description: describeUndo(undo), source, why: decision.why });
+    const elsewhere = outOfReach(undo, options.context);
+    if (elsewhere)
+      return () =>
+        result.leftAlone.push({ entry: entry.open, description: describeUndo(undo), reason: elsewhere });
+    const closeAll = async (outcome: 'reverted' | 'already-gone') => {
+      for (const copy of same) await copy.close(outcome);
+    };
+    const item = await revert(runId, undo, source, decision, closeAll);
+    return () => result.items.push(item);
+  });
+}
 
-  const urls = [
-    ...options.scope.toxiproxyUrls,
-    ...entries.flatMap((e) => ('url' in e.open.undo ? [e.open.undo.url] : [])),
-  ];
-  const marked = await findMarkedFaults(context, urls, options.scope.nodeCordons, judge);
-  result.scanErrors.push(...marked.scanErrors);
-  for (const { runId, undo, claim } of marked.found) {
-    if (handled.has(JSON.stringify(undo))) continue;
-    if (options.onlyRuns && !options.onlyRuns.has(runId)) continue;
+// Faults found only by their marks, reverted at once too; a gone run's claim is removed quietly.
+function revertMarked(
+  found: readonly MarkedFault[],
+  options: RecoverOptions,
+  { mayRevert, revert }: Reverter,
+  result: RecoverResult,
+): Promise<(() => void)[]> {
+  return mapWithLimit(found, revertsAtOnce, async ({ runId, undo, claim }) => {
     const decision = await mayRevert(runId);
     if (claim) {
-      // A gone run's claim is removed quietly (a harmless toxic); a live run's is its own business.
+      // A harmless toxic; a live run's claim is its own business.
       if (decision.revert && !decision.alive && !options.dryRun && undo.kind === 'toxic')
-        await context
+        await options.context
           .toxiproxy(undo.url)
           .removeToxic(undo.proxy, undo.toxic)
           .catch(() => false);
-      continue;
+      return () => {};
     }
-    if (!decision.revert) {
-      result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
-      continue;
-    }
-    await revert(runId, undo, 'mark', decision);
-  }
-  return result;
+    if (!decision.revert)
+      return () =>
+        result.live.push({ runId, description: describeUndo(undo), source: 'mark', why: decision.why });
+    const item = await revert(runId, undo, 'mark', decision);
+    return () => result.items.push(item);
+  });
 }
 
 function itemOf(

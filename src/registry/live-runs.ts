@@ -123,14 +123,21 @@ export async function clusterEntries(store: LeaseStore, now: number): Promise<Ex
   for (const record of await readRunLeases(store)) {
     const open = [...record.ledger];
     const expired = leaseStateOf(record, now) === 'expired';
+    // Closes of one Lease one after another (recovery reverts several at once): each write carries
+    // the whole list, so a slower earlier one must never land after a later one.
+    let writes: Promise<unknown> = Promise.resolve();
     for (const entry of record.ledger) {
       entries.push({
         open: { ...entry, registered: true },
-        close: async () => {
-          const index = open.findIndex((e) => e.entry === entry.entry);
-          if (index >= 0) open.splice(index, 1);
-          if (open.length === 0 && expired) await store.delete(record.leaseName);
-          else await store.patch(record.leaseName, ledgerPatch(open));
+        close: () => {
+          const write = writes.then(async () => {
+            const index = open.findIndex((e) => e.entry === entry.entry);
+            if (index >= 0) open.splice(index, 1);
+            if (open.length === 0 && expired) await store.delete(record.leaseName);
+            else await store.patch(record.leaseName, ledgerPatch(open));
+          });
+          writes = write.catch(() => undefined);
+          return write;
         },
       });
     }

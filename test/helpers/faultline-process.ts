@@ -10,9 +10,15 @@ export type FaultlineProcess = {
   exited: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
 };
 
-// Starts the real CLI (cli/faultline.ts on this Node) as a user would, with the sandbox's environment.
-export function startFaultline(args: string[], env: NodeJS.ProcessEnv = process.env): FaultlineProcess {
-  const child = spawn(process.execPath, [`${projectRoot}cli/faultline.ts`, ...args], {
+// Starts the real CLI (cli/faultline.ts on this Node) as a user would, with the sandbox's environment;
+// `prefix` runs it under another program (e.g. `unshare --uts sh -c ...`).
+export function startFaultline(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  prefix: string[] = [],
+): FaultlineProcess {
+  const [command = process.execPath, ...before] = [...prefix, process.execPath];
+  const child = spawn(command, [...before, `${projectRoot}cli/faultline.ts`, ...args], {
     cwd: projectRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

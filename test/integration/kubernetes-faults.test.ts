@@ -344,6 +344,11 @@ for (const withLedger of [true, false]) {
         await run.waitForOutput(/injected: drain-test-node: node faultline-drain-test cordoned/);
         const runId = /run (\S+) of/.exec(run.stderr())?.[1];
         await sleep(500); // mid-drain: the evictions are being refused and retried
+        // Its guard first, then the run, as when their machine dies: only `recover` is left to do it
+        // (a run killed alone is reverted by its guard: test/integration/run-guard.test.ts).
+        const guardPid = Number(/^guard (\d+) ready/m.exec(run.stderr())?.[1]);
+        t.true(guardPid > 0, run.stderr());
+        process.kill(guardPid, 'SIGKILL');
         run.child.kill('SIGKILL');
         await run.exited;
         t.deepEqual(

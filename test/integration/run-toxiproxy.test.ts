@@ -241,7 +241,9 @@ test.serial(
   },
 );
 
-// After kill -9 at different moments, `faultline recover` puts Toxiproxy back exactly as it was.
+// After kill -9 at different moments of the run and of its guard (as when their machine dies:
+// a run killed alone is reverted by its guard, test/integration/run-guard.test.ts), `faultline
+// recover` puts Toxiproxy back exactly as it was.
 for (const killAfterMs of [0, 300, 1500]) {
   test.serial(
     `kill -9 ${killAfterMs} ms after the first injection, then recover: Toxiproxy as before`,
@@ -259,6 +261,7 @@ for (const killAfterMs of [0, 300, 1500]) {
       const run = startFaultline(['run', file, '--report-dir', join(dir, 'reports')], env);
       await run.waitForOutput(/injected: slow-catalog/);
       await sleep(killAfterMs);
+      process.kill(Number(/^guard (\d+) ready/m.exec(run.stderr())?.[1]), 'SIGKILL');
       run.child.kill('SIGKILL');
       await run.exited;
       const during = await getProxies();

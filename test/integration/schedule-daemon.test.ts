@@ -73,8 +73,22 @@ test.after.always(async () => {
   await kubectl('delete', 'namespace', namespace, '--wait=false');
 });
 
-async function writeFiles(name: string, experimentDuration: string, leaseDuration = '15s'): Promise<string> {
+async function writeFiles(
+  name: string,
+  experimentDuration: string,
+  leaseDuration = '15s',
+  fault?: string,
+): Promise<string> {
   const proxyListen = `127.0.0.1:${await freePort()}`;
+  const slow = `
+    - name: slow
+      toxiproxy:
+        url: "\${TOXIPROXY}"
+        proxy: ${name}
+        listen: "${proxyListen}"
+        upstream: "127.0.0.1:9"
+        toxic: latency
+        attributes: { latency: 100 }`;
   const experiment = `
 apiVersion: faultline.dev/v1alpha1
 kind: Experiment
@@ -87,15 +101,7 @@ spec:
         command: { run: ["true"] }
         expect: { exitCode: 0 }
     during: { every: 500ms }
-  faults:
-    - name: slow
-      toxiproxy:
-        url: "\${TOXIPROXY}"
-        proxy: ${name}
-        listen: "${proxyListen}"
-        upstream: "127.0.0.1:9"
-        toxic: latency
-        attributes: { latency: 100 }
+  faults:${fault ?? slow}
 `;
   const schedule = `
 apiVersion: faultline.dev/v1alpha1
@@ -121,7 +127,7 @@ spec:
   return file;
 }
 
-function startDaemon(name: string, file: string, reportDir: string): Daemon {
+function startDaemon(name: string, file: string, reportDir: string, prefix: string[] = []): Daemon {
   const env = {
     ...process.env,
     ...sandbox,
@@ -129,7 +135,7 @@ function startDaemon(name: string, file: string, reportDir: string): Daemon {
     TEST_HOOK_URL: hookUrl,
   };
   const args = ['schedule', file, '--listen', '127.0.0.1:0', '--report-dir', reportDir, '--identity', name];
-  const process_ = startFaultline(args, env);
+  const process_ = startFaultline(args, env, prefix);
   const lines = () =>
     process_
       .stdout()
@@ -375,5 +381,86 @@ test.serial(
       'released after the run ended',
     );
     t.is((await lease('sigterm')).spec.holderIdentity, undefined);
+  },
+);
+
+// The standby runs on "another host": its own UTS namespace with a hostname of its own, so the
+// leader's pid means nothing to it (as between two pods) and only the cluster tells it the leader's
+// run is gone: that run's Lease, no longer renewed, expires; its ledger is on that Lease.
+test.serial(
+  'leader killed with kill -9 during a partition: the standby, on another host, re-enables the proxy from the cluster ledger within the Lease duration + 2 s',
+  async (t) => {
+    t.timeout(150_000);
+    const proxy = 'cut-by-leader';
+    const created = await fetch(`${toxiproxyUrl}/proxies`, {
+      method: 'POST',
+      body: JSON.stringify({ name: proxy, listen: `127.0.0.1:${await freePort()}`, upstream: '127.0.0.1:9' }),
+    });
+    t.is(created.status, 201, await created.text());
+    const partition = `
+    - name: cut
+      partition: { url: "\${TOXIPROXY}", proxy: ${proxy} }`;
+    const leaseSeconds = 15;
+    const file = await writeFiles('partition', '60s', `${leaseSeconds}s`, partition);
+    const reportDir = join(dir, 'reports-partition');
+    const leader = startDaemon('daemon-d', file, reportDir);
+    t.teardown(() => leader.child.kill('SIGKILL'));
+    await waitUntil('daemon-d to lead', async () => leadingAt(leader), { timeoutMs: 20_000 });
+    const standby = startDaemon('daemon-e', file, reportDir, [
+      'unshare',
+      '--uts',
+      'sh',
+      '-c',
+      'hostname faultline-standby-host && exec "$0" "$@"',
+    ]);
+    t.teardown(() => standby.child.kill('SIGKILL'));
+    const enabled = async () =>
+      ((await (await fetch(`${toxiproxyUrl}/proxies/${proxy}`)).json()) as { enabled: boolean }).enabled;
+    await waitUntil(
+      "the partition of the leader's run",
+      async () =>
+        leader.lines().some((l) => l.event === 'injected') && !(await enabled()) ? true : undefined,
+      { timeoutMs: 40_000, intervalMs: 100 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${leader.stdout()}\n${leader.stderr()}`);
+    });
+    await waitUntil('the standby to start', async () =>
+      standby.lines().some((l) => l.message === 'schedule started') ? true : undefined,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${standby.stdout()}\n${standby.stderr()}`);
+    });
+    t.deepEqual(started(standby), [], 'the standby runs nothing while the leader leads');
+
+    leader.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    await leader.exited;
+    const reenabledAfterMs = await waitUntil(
+      'the proxy to be enabled again',
+      async () => ((await enabled()) ? Date.now() - killedAt : undefined),
+      { timeoutMs: (leaseSeconds + 10) * 1000, intervalMs: 100 },
+    );
+    t.log(
+      `the standby re-enabled the proxy ${reenabledAfterMs} ms after kill -9 of the leader (schedule Lease ${leaseSeconds} s, a run's Lease 10 s)`,
+    );
+    t.true(reenabledAfterMs <= (leaseSeconds + 2) * 1000, `${reenabledAfterMs} ms`);
+    const recovered = await waitUntil(
+      "the standby's log of it",
+      async () => standby.lines().find((l) => l.message.startsWith(`recovered: proxy ${proxy} disabled`)),
+      { timeoutMs: 10_000 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${standby.stdout()}\n${standby.stderr()}`);
+    });
+    t.is(
+      recovered?.source,
+      'cluster',
+      "found in the cluster ledger: the leader's ledger file is not the standby's",
+    );
+    t.regex(String(recovered?.why), /Lease expired/);
+
+    // The standby takes over and goes on firing; SIGTERM ends its run, which reverts its own partition.
+    standby.child.kill('SIGTERM');
+    t.is((await standby.exited).exitCode, 0, standby.stderr());
+    t.true(await enabled());
+    t.deepEqual(await toxicsLeft(true), [], 'no mark left on the proxy');
   },
 );
