@@ -2,12 +2,13 @@
 // run them: through the real CLI against the sandbox's real nodes, each with the verdict and the
 // lost requests it must give. The drain picks the real node carrying the most graceful replicas.
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Journal } from '../../src/engine/journal.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { runFaultline } from './faultline-process.ts';
 import { journalOf } from './run-journal.ts';
 import { loadRealNodesEnv, loadSandboxEnv, projectRoot } from './sandbox-env.ts';
+import { waitUntil } from './wait-until.ts';
 
 export type RealNodeCase = {
   name: string;
@@ -82,10 +83,7 @@ export function realNodeEnvironment(dir: string): NodeJS.ProcessEnv {
 
 /** The real node that carries the most graceful storefront pods (the drain's target). */
 export async function nodeWithMostGracefulPods(kubeconfig: string): Promise<string> {
-  const config = new KubeConfig();
-  config.loadFromFile(kubeconfig);
-  const core = config.makeApiClient(CoreV1Api);
-  const pods = await core.listNamespacedPod({
+  const pods = await coreApi(kubeconfig).listNamespacedPod({
     namespace: 'shop-real',
     labelSelector: 'app=storefront-graceful',
   });
@@ -139,4 +137,29 @@ export async function runRealNodeCase(
     journal,
     output,
   };
+}
+
+const isReady = (pod: V1Pod) =>
+  !pod.metadata?.deletionTimestamp &&
+  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
+
+/** Both storefronts with 3 Ready pods and no other: each run starts from, and leaves, a whole shop. */
+export function waitForWholeShop(core: CoreV1Api, timeoutMs = 180_000): Promise<true> {
+  return waitUntil(
+    'storefront-graceful and storefront-fragile with 3 Ready pods each and no other',
+    async () => {
+      for (const app of ['storefront-graceful', 'storefront-fragile']) {
+        const pods = await core.listNamespacedPod({ namespace: 'shop-real', labelSelector: `app=${app}` });
+        if (pods.items.length !== 3 || !pods.items.every(isReady)) return undefined;
+      }
+      return true;
+    },
+    { timeoutMs },
+  );
+}
+
+export function coreApi(kubeconfig: string): CoreV1Api {
+  const config = new KubeConfig();
+  config.loadFromFile(kubeconfig);
+  return config.makeApiClient(CoreV1Api);
 }

@@ -9,7 +9,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import test, { type ExecutionContext } from 'ava';
 import { cordonAnnotation } from '../../src/adapters/kubernetes-types.ts';
 import { ExitCode } from '../../src/exit-codes.ts';
@@ -24,6 +24,7 @@ import {
   rolloutRestartFragile,
   rolloutRestartGraceful,
   runRealNodeCase,
+  waitForWholeShop,
 } from '../helpers/real-node-experiments.ts';
 import { projectRoot } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
@@ -35,24 +36,7 @@ const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(env.KUBECONFIG ?? '');
 const core = kubeConfig.makeApiClient(CoreV1Api);
 
-const isReady = (pod: V1Pod) =>
-  !pod.metadata?.deletionTimestamp &&
-  pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-
-// Both storefronts with 3 Ready pods and no other: each run starts from, and leaves, a whole shop.
-const shopWhole = (timeoutMs = 180_000) =>
-  waitUntil(
-    'storefront-graceful and storefront-fragile with 3 Ready pods each and no other',
-    async () => {
-      for (const app of ['storefront-graceful', 'storefront-fragile']) {
-        const pods = (await core.listNamespacedPod({ namespace: 'shop-real', labelSelector: `app=${app}` }))
-          .items;
-        if (pods.length !== 3 || !pods.every(isReady)) return undefined;
-      }
-      return true;
-    },
-    { timeoutMs },
-  );
+const shopWhole = () => waitForWholeShop(core);
 
 const describe = (run: RealNodeRun) =>
   `${run.verdict}: ${run.sent} sent, ${run.lost} lost (${run.lostBy})${run.node ? ` on ${run.node}` : ''}`;
