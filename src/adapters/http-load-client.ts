@@ -52,7 +52,10 @@ export function createHttpLoadClient(origin: string, maxConnections: number): Lo
         handler.onResponseError(undefined, error as Error);
       }
     },
-    close: () => pool.close(),
+    // Called once every exchange has ended (by its answer, error or deadline): nothing left to wait
+    // for. A connect still pending to a pod that is gone (SYNs into the void, no connect timeout)
+    // would hold pool.close() for the kernel's ~2 min of retries, so the pool is destroyed instead.
+    close: () => pool.destroy(),
   };
 }
 
