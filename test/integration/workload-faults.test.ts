@@ -186,6 +186,9 @@ test.serial('kill -9 while scaled down, then faultline recover: 3 replicas again
   const run = startFaultline(['run', file, '--report-dir', join(dir, 'reports')], env);
   await run.waitForOutput(/injected: shrink-web/, 60_000);
   const runId = /run (\S+) of/.exec(run.stderr())?.[1];
+  // The run and its guard both die, as when their machine does (a run killed alone is reverted by
+  // its guard: test/integration/run-guard.test.ts); then `faultline recover` finishes the job.
+  process.kill(Number(/^guard (\d+) ready/m.exec(run.stderr())?.[1]), 'SIGKILL');
   run.child.kill('SIGKILL');
   await run.exited;
   const left = await deployment();
