@@ -12,6 +12,8 @@ import {
   selectWorkload,
   type WorkloadPlan,
   workloadBlastRadius,
+  workloadPatchDryRun,
+  workloadPlanRows,
 } from './workload-target.ts';
 
 export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
@@ -62,30 +64,11 @@ export const rolloutRestartDriver: FaultDriver<'rolloutRestart', WorkloadPlan<'r
   recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: true }),
   describe: ({ spec }) =>
     `rollout restart of ${describeWorkload(spec)}${spec.wait ? ', until it is complete' : ''}`,
-  planRows: (plan) => [
-    {
-      namespace: plan.workload.namespace,
-      target: `${plan.workload.kind.toLowerCase()}/${plan.workload.name}`,
-      effect: `restart: ${plan.pods.length} pods replaced`,
-      check: { action: 'patch', name: plan.workload.name, namespace: plan.workload.namespace },
-    },
-  ],
-  dryRun: (plan, kubernetes) => [
-    {
-      fault: plan.fault,
-      action: 'patch',
-      namespace: plan.workload.namespace,
-      name: plan.workload.name,
-      send: async () =>
-        void (await kubernetes.patchWorkload(
-          plan.workload.namespace,
-          plan.workload.kind,
-          plan.workload.name,
-          { templateAnnotations: { [restartedAtAnnotation]: new Date().toISOString() } },
-          { dryRun: true },
-        )),
-    },
-  ],
+  planRows: (plan) => workloadPlanRows(plan, `restart: ${plan.pods.length} pods replaced`),
+  dryRun: (plan, kubernetes) =>
+    workloadPatchDryRun(plan, kubernetes, () => ({
+      templateAnnotations: { [restartedAtAnnotation]: new Date().toISOString() },
+    })),
   repeatEveryMs: () => undefined,
 };
 

@@ -12,6 +12,8 @@ import {
   selectWorkload,
   type WorkloadPlan,
   workloadBlastRadius,
+  workloadPatchDryRun,
+  workloadPlanRows,
 } from './workload-target.ts';
 
 export const scaledByLabel = 'faultline.dev/scaled-by';
@@ -67,30 +69,8 @@ export const scaleDriver: FaultDriver<'scale', ScalePlan> = {
   recoveryScope: () => ({ toxiproxyUrls: [], nodeCordons: false, cluster: true }),
   describe: ({ spec }) =>
     `scale of ${describeWorkload(spec)} ${spec.replicas !== undefined ? `to ${spec.replicas}` : `by ${spec.delta}`} replicas`,
-  planRows: (plan) => [
-    {
-      namespace: plan.workload.namespace,
-      target: `${plan.workload.kind.toLowerCase()}/${plan.workload.name}`,
-      effect: `${plan.from} -> ${plan.to} replicas`,
-      check: { action: 'patch', name: plan.workload.name, namespace: plan.workload.namespace },
-    },
-  ],
-  dryRun: (plan, kubernetes) => [
-    {
-      fault: plan.fault,
-      action: 'patch',
-      namespace: plan.workload.namespace,
-      name: plan.workload.name,
-      send: async () =>
-        void (await kubernetes.patchWorkload(
-          plan.workload.namespace,
-          plan.workload.kind,
-          plan.workload.name,
-          { replicas: plan.to },
-          { dryRun: true },
-        )),
-    },
-  ],
+  planRows: (plan) => workloadPlanRows(plan, `${plan.from} -> ${plan.to} replicas`),
+  dryRun: (plan, kubernetes) => workloadPatchDryRun(plan, kubernetes, () => ({ replicas: plan.to })),
   repeatEveryMs: () => undefined,
 };
 

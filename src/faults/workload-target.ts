@@ -1,9 +1,11 @@
 // What the workload faults (rollout restart, scale) share: the workload read at plan time, the pods
-// it has now, and their blast radius.
+// it has now, their blast radius, and what `plan` shows and dry-runs of the one patch each sends.
 import { AdapterError } from '../adapters/adapter-error.ts';
-import type { RolloutState, WorkloadKind } from '../adapters/kubernetes.ts';
+import type { RolloutState, WorkloadKind, WorkloadPatch } from '../adapters/kubernetes.ts';
+
 import type { BlastRadius } from '../selection/safety.ts';
-import type { KubernetesReader, PlanBase } from './fault-driver.ts';
+import type { DryRunRequest } from './dry-run.ts';
+import type { DryRunClient, KubernetesReader, PlanBase, PlanRow } from './fault-driver.ts';
 
 export type WorkloadRef = { namespace: string; kind: WorkloadKind; name: string };
 
@@ -58,3 +60,35 @@ export function workloadBlastRadius(
     proxies: [],
   };
 }
+
+type AnyWorkloadPlan = WorkloadPlan<'rolloutRestart' | 'scale'>;
+
+export const workloadPlanRows = (plan: AnyWorkloadPlan, effect: string): PlanRow[] => [
+  {
+    namespace: plan.workload.namespace,
+    target: `${plan.workload.kind.toLowerCase()}/${plan.workload.name}`,
+    effect,
+    check: { action: 'patch', name: plan.workload.name, namespace: plan.workload.namespace },
+  },
+];
+
+export const workloadPatchDryRun = (
+  plan: AnyWorkloadPlan,
+  kubernetes: DryRunClient,
+  patch: () => WorkloadPatch,
+): DryRunRequest[] => [
+  {
+    fault: plan.fault,
+    action: 'patch',
+    namespace: plan.workload.namespace,
+    name: plan.workload.name,
+    send: async () =>
+      void (await kubernetes.patchWorkload(
+        plan.workload.namespace,
+        plan.workload.kind,
+        plan.workload.name,
+        patch(),
+        { dryRun: true },
+      )),
+  },
+];
