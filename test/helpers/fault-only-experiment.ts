@@ -1,6 +1,12 @@
-// An experiment whose hypothesis always holds (a command that exits 0), so only its fault's inject
-// and revert matter. `fault` is the YAML of one fault, its later lines indented by six spaces.
-export const faultOnlyExperiment = (name: string, duration: string, fault: string) => `
+// An experiment whose hypothesis always holds (a command that exits 0), so only its faults' inject
+// and revert matter. Each fault is the YAML of one fault, its later lines indented by six spaces;
+// `every` samples the hypothesis that often during the method (a halt is read as often).
+export const faultOnlyExperiment = (
+  name: string,
+  duration: string,
+  faults: string | readonly string[],
+  options: { every?: string } = {},
+) => `
 apiVersion: faultline.dev/v1alpha1
 kind: Experiment
 metadata: { name: ${name} }
@@ -11,8 +17,8 @@ spec:
       - name: always-fine
         command: { run: ["true"] }
         expect: { exitCode: 0 }
-  faults:
-    - ${fault}
+${options.every ? `    during: { every: ${options.every} }\n` : ''}  faults:
+${(typeof faults === 'string' ? [faults] : faults).map((fault) => `    - ${fault}`).join('\n')}
 `;
 
 /** Needs no server: its Toxiproxy never answers, and its fault is due only after 50 s. */

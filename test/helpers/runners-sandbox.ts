@@ -3,6 +3,7 @@
 // (nothing is scheduled there). And the state the tests watch: a proxy's toxics and enabled flag, a
 // node's cordon.
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { faultOnlyExperiment } from './fault-only-experiment.ts';
 import { freePort } from './free-port.ts';
 import { loadSandboxEnv } from './sandbox-env.ts';
 import { waitUntil } from './wait-until.ts';
@@ -84,25 +85,9 @@ export function runIdOf(stderr: string): string {
   return runId;
 }
 
-/**
- * An experiment whose hypothesis always holds, holding the given faults for `duration`, sampled
- * every 500 ms (so a halt is read twice a second).
- */
-export const holdingExperiment = (name: string, duration: string, faults: string[]) => `
-apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  duration: ${duration}
-  hypothesis:
-    probes:
-      - name: always-fine
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-    during: { every: 500ms }
-  faults:
-${faults.map((fault) => `    - ${fault}`).join('\n')}
-`;
+/** An experiment holding the given faults for `duration`, sampled every 500 ms (a halt read twice a second). */
+export const holdingExperiment = (name: string, duration: string, faults: string[]) =>
+  faultOnlyExperiment(name, duration, faults, { every: '500ms' });
 
 export const latencyOn = (proxy: string) =>
   `{ name: slow, start: 500ms, toxiproxy: { url: "\${TOXIPROXY_URL}", proxy: ${proxy}, toxic: latency, attributes: { latency: 300 } } }`;
