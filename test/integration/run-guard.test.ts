@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import test from 'ava';
 import { ExitCode } from '../../src/exit-codes.ts';
 import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
+import { faultOnlyExperiment } from '../helpers/fault-only-experiment.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
 import { createLeftoverReader } from '../helpers/faults-left.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
@@ -26,37 +27,24 @@ function freshLedger(): string {
 
 const envWith = (ledger: string) => ({ ...process.env, ...sandbox, FAULTLINE_LEDGER: ledger, NO_COLOR: '1' });
 
-function writeExperiment(name: string, duration: string, faults: string): string {
+function writeExperiment(name: string, duration: string, faults: string[]): string {
   const file = join(dir, `${name}.yaml`);
-  writeFileSync(
-    file,
-    `apiVersion: faultline.dev/v1alpha1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  duration: ${duration}
-  hypothesis:
-    probes:
-      - name: answers
-        command: { run: ["true"] }
-        expect: { exitCode: 0 }
-    during: { every: 500ms }
-  faults:
-${faults}`,
-  );
+  writeFileSync(file, faultOnlyExperiment(name, duration, faults, { every: '500ms' }));
   return file;
 }
 
-const toxic = `    - name: slow-catalog
-      toxiproxy: { url: "${sandbox.TOXIPROXY_URL}", proxy: catalog, toxic: latency, attributes: { latency: 200 } }
-`;
-const partitionAndCordon = `    - name: cut-catalog
+const toxic = [
+  `name: slow-catalog
+      toxiproxy: { url: "${sandbox.TOXIPROXY_URL}", proxy: catalog, toxic: latency, attributes: { latency: 200 } }`,
+];
+const partitionAndCordon = [
+  `name: cut-catalog
       partition: { url: "${sandbox.TOXIPROXY_URL}", proxy: catalog }
-      start: 200ms
-    - name: cordon-one
+      start: 200ms`,
+  `name: cordon-one
       nodeCordon: { selector: "kubernetes.io/hostname=kwok-node-2" }
-      start: 400ms
-`;
+      start: 400ms`,
+];
 
 const isRunning = (pid: number) => {
   try {
@@ -76,7 +64,7 @@ test.serial(
     const ledger = freshLedger();
     const leftovers = createLeftoverReader(sandbox, { ledger });
     t.deepEqual((await leftovers()).left, [], 'nothing is in place before the run');
-    const file = writeExperiment('killed-mid-method', '60s', toxic + partitionAndCordon);
+    const file = writeExperiment('killed-mid-method', '60s', [...toxic, ...partitionAndCordon]);
     // A process group of its own, as a shell gives a job: kill -9 of the group spares only the guard.
     const run = spawn(process.execPath, [`${projectRoot}cli/faultline.ts`, 'run', file], {
       cwd: projectRoot,
@@ -157,7 +145,7 @@ test.serial(
     const ledger = freshLedger();
     // Where the guard keeps its log is a regular file: it cannot write there, so it is not ready.
     writeFileSync(join(ledger, '..', 'guards'), 'not a directory\n');
-    const file = writeExperiment('guard-cannot-start', '5s', toxic + partitionAndCordon);
+    const file = writeExperiment('guard-cannot-start', '5s', [...toxic, ...partitionAndCordon]);
     const reports = join(dir, 'reports');
     const result = await runFaultline(['run', file, '--report-dir', reports], envWith(ledger));
     t.is(result.exitCode, ExitCode.notStarted, `${result.stdout}\n${result.stderr}`);
