@@ -106,21 +106,24 @@ export async function seeRuns(options: {
 const describeAny = (undo: UndoRecord) =>
   isUndoKind(undo.kind) ? describeUndo(undo) : `${undo.kind} (unknown)`;
 
-// For recovery: whether a run's Lease is live, expired or absent in this cluster.
-export function leaseLookup(store: LeaseStore, now: () => number): LeaseLookup {
-  let records: Promise<Map<string, RunRecord>> | undefined;
+// For recovery, from the Leases read once: whether a run's Lease is live, expired or absent.
+export function leaseLookup(records: readonly RunRecord[], now: () => number): LeaseLookup {
+  const byRun = new Map(records.map((record) => [record.runId, record]));
   return async (runId) => {
-    records ??= readRunLeases(store).then((all) => new Map(all.map((r) => [r.runId, r])));
-    const record = (await records).get(runId);
+    const record = byRun.get(runId);
     return record ? leaseStateOf(record, now()) : 'absent';
   };
 }
 
 // The cluster ledger's open entries, each closed by rewriting its run's Lease (and the Lease deleted
 // once its last entry is closed and its run is gone).
-export async function clusterEntries(store: LeaseStore, now: number): Promise<ExternalEntry[]> {
+export function clusterEntries(
+  store: LeaseStore,
+  records: readonly RunRecord[],
+  now: number,
+): ExternalEntry[] {
   const entries: ExternalEntry[] = [];
-  for (const record of await readRunLeases(store)) {
+  for (const record of records) {
     const open = [...record.ledger];
     const expired = leaseStateOf(record, now) === 'expired';
     // Closes of one Lease one after another (recovery reverts several at once): each write carries
@@ -145,11 +148,14 @@ export async function clusterEntries(store: LeaseStore, now: number): Promise<Ex
   return entries;
 }
 
-// Expired Leases with nothing left in their ledger: the remains of runs that are gone.
-export async function removeSpentLeases(store: LeaseStore, now: number): Promise<string[]> {
-  const spent = (await readRunLeases(store)).filter(
-    (r) => r.ledger.length === 0 && leaseStateOf(r, now) === 'expired',
-  );
+// Expired Leases that had nothing left in their ledger when read: the remains of runs that are gone
+// (one emptied by this recovery was deleted by its last close).
+export async function removeSpentLeases(
+  store: LeaseStore,
+  records: readonly RunRecord[],
+  now: number,
+): Promise<string[]> {
+  const spent = records.filter((r) => r.ledger.length === 0 && leaseStateOf(r, now) === 'expired');
   for (const record of spent) await store.delete(record.leaseName);
   return spent.map((record) => record.runId);
 }

@@ -4,6 +4,7 @@
 import type { LeaseStore } from '../adapters/kubernetes-leases.ts';
 import { type RecoverOptions, type RecoverResult, recoverFaults } from '../ledger/recover.ts';
 import { clusterEntries, leaseLookup, readRunLeases, removeSpentLeases } from './live-runs.ts';
+import type { RunRecord } from './run-lease.ts';
 
 export type RecoverEverywhereOptions = Omit<RecoverOptions, 'lease' | 'external'> & {
   /** The runners' Leases, when a cluster is configured. */
@@ -13,25 +14,29 @@ export type RecoverEverywhereOptions = Omit<RecoverOptions, 'lease' | 'external'
 export async function recoverEverywhere(options: RecoverEverywhereOptions): Promise<RecoverResult> {
   const { leases, ...rest } = options;
   const now = options.context.clock.now();
-  let fromCluster: Awaited<ReturnType<typeof clusterEntries>> | undefined;
+  // The runs' Leases, read once: the cluster ledger, the evidence of who is alive, the spent ones.
+  let records: RunRecord[] | undefined;
   const scanErrors: string[] = [];
   if (leases) {
     try {
-      fromCluster = await clusterEntries(leases, now);
+      records = await readRunLeases(leases);
     } catch (error) {
       scanErrors.push(`could not read the runs' Leases: ${(error as Error).message}`);
     }
   }
   const result = await recoverFaults({
     ...rest,
-    ...(leases && fromCluster
-      ? { lease: leaseLookup(leases, options.context.clock.now), external: fromCluster }
+    ...(leases && records
+      ? {
+          lease: leaseLookup(records, options.context.clock.now),
+          external: clusterEntries(leases, records, now),
+        }
       : {}),
   });
   result.scanErrors.unshift(...scanErrors);
-  if (leases && fromCluster && !options.dryRun) {
+  if (leases && records && !options.dryRun) {
     try {
-      await removeSpentLeases(leases, now);
+      await removeSpentLeases(leases, records, now);
       if (options.onlyRuns) await releaseRunsLeases(leases, options.onlyRuns);
     } catch (error) {
       result.scanErrors.push(
