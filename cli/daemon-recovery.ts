@@ -1,6 +1,8 @@
 // What the daemon does between fires to keep the house clean: at takeover and every sweep it
 // reverts the faults of runs that are gone (its ledger file, the runs' Leases in its cluster, the
 // marks on its experiments' targets), and it reads the halt marker before each fire.
+
+import { runLeases } from '../src/engine/run-leases.ts';
 import type { Experiment } from '../src/experiment/experiment.ts';
 import type { Schedule } from '../src/experiment/schedule-schema.ts';
 import { recoveryScopeOf } from '../src/faults/fault-drivers.ts';
@@ -26,15 +28,13 @@ export function createDaemonRecovery(options: {
   log: Log;
 }): DaemonRecovery {
   const { log } = options;
-  const runtime = buildRuntime({
-    ...options.connection,
-    env: options.env,
-    seed: 0,
-    userAgent: 'faultline (schedule)',
-  });
+  const runtime = {
+    ...buildRuntime({ ...options.connection, env: options.env, seed: 0, userAgent: 'faultline (schedule)' }),
+    announceInCluster: options.schedule.spec.lease !== undefined,
+  };
   const scope = recoveryScopeOf(options.experiments.flatMap((experiment) => experiment.spec.faults));
-  // The daemon's runs keep their Leases in its cluster (see createRunEntry): look there too.
-  const leases = scope.cluster || options.schedule.spec.lease ? runtime.leases?.() : undefined;
+  // Where the daemon's runs keep their Leases (the same rule as theirs, see createRunEntry).
+  const leases = runLeases(scope, runtime);
   let lastProblems = '';
   return {
     async recover() {
