@@ -41,6 +41,7 @@ net_step() {
 node_network_up() {
   local count=$1 i
   node_network_exists && node_network_down
+  clear_dead_sandbox_network
   touch "$NET_NS_PATH"
   net_step unshare --net="$NET_NS_PATH" true
   net_step ip link add "$HOST_LINK" type veth peer name uplink netns "$NET_NS_PATH"
@@ -55,6 +56,21 @@ node_network_up() {
   net_step in_node_network sysctl -qw net.bridge.bridge-nf-call-iptables=1
   host_nat_table >"$RUN/host-nat.nft"
   net_step host_nft -f "$RUN/host-nat.nft"
+}
+
+# A link or table named for this port base that is still there is a dead sandbox's: one that used the
+# same base from another directory and was killed before its `down`. Its ports are free (this `up` has
+# just started the control plane on them), so no live sandbox owns it. Left in place, the veth cannot
+# be created and nftables would merge the new rules into the stale table; it is removed, and said.
+clear_dead_sandbox_network() {
+  if ip link show "$HOST_LINK" >/dev/null 2>&1; then
+    log "removing link $HOST_LINK, left by a sandbox on port base $BASE that ended without down"
+    net_step ip link delete "$HOST_LINK"
+  fi
+  if host_nft list table ip "$NFT_TABLE" >/dev/null 2>&1; then
+    log "removing nftables table ip $NFT_TABLE, left by a sandbox on port base $BASE that ended without down"
+    net_step host_nft delete table ip "$NFT_TABLE"
+  fi
 }
 
 # This sandbox's host rules, one nftables table.

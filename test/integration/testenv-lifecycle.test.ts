@@ -238,12 +238,31 @@ test.serial(
     const env = { ...process.env, FAULTLINE_TESTENV_DIR: dir, FAULTLINE_TESTENV_PORT_BASE: String(portBase) };
     const tablesBefore = hostTables();
     const mountsBefore = hostMountPoints();
+    // What a sandbox on the same port base, killed before its down, leaves: its host link and table.
+    execFileSync('ip', [
+      'link',
+      'add',
+      `flt${portBase}`,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      `fltpeer${portBase}`,
+    ]);
+    execFileSync('nft', ['add', 'table', 'ip', `faultline_${portBase}`], {
+      env: { PATH: '/usr/sbin:/sbin:/usr/bin:/bin' },
+    });
     try {
       const up = await runProcess('bash', [script, 'up', '--nodes', '1', '--real-nodes', '2'], {
         env,
         timeoutMs: 900_000,
       });
       t.is(up.exitCode, 0, up.stderr);
+      t.regex(
+        up.stderr,
+        new RegExp(`removing link flt${portBase}, left by a sandbox on port base ${portBase}`),
+      );
+      t.regex(up.stderr, new RegExp(`removing nftables table ip faultline_${portBase}, left by a sandbox`));
       const envFile = readFileSync(join(dir, 'env'), 'utf8');
       const graceful = `http://127.0.0.1:${portBase + 330}`;
       const fragile = `http://127.0.0.1:${portBase + 332}`;
