@@ -3,9 +3,9 @@
 // environment failed, exit 6). Messages are built here only.
 import { AdapterError } from '../src/adapters/adapter-error.ts';
 import { ExitCode } from '../src/exit-codes.ts';
-import { LedgerError } from '../src/ledger/fault-ledger.ts';
-import { ReportDirectoryError } from '../src/runner/execute-run.ts';
+import { LedgerError } from '../src/ledger/ledger-error.ts';
 import { reasonOf } from '../src/runner/reason-of.ts';
+import { ReportDirectoryError } from '../src/runner/report-directory-error.ts';
 
 export { reasonOf };
 

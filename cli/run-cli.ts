@@ -6,7 +6,7 @@ import { CommanderError } from 'commander';
 import { ExitCode } from '../src/exit-codes.ts';
 import type { CliContext } from './cli-context.ts';
 import { failureOf } from './command-error.ts';
-import { buildProgram } from './program.ts';
+import { buildProgram, commandsFor } from './program.ts';
 import { createTerminal } from './terminal.ts';
 
 type Redact = (text: string) => string;
@@ -14,15 +14,18 @@ type Redact = (text: string) => string;
 export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
   const redactors: Redact[] = [];
   let exitCode: number = ExitCode.ok;
-  const program = buildProgram({
-    ...context,
-    settle: (code) => {
-      exitCode = code;
+  const program = await buildProgram(
+    {
+      ...context,
+      settle: (code) => {
+        exitCode = code;
+      },
+      hideSecrets: (redact) => {
+        redactors.push(redact);
+      },
     },
-    hideSecrets: (redact) => {
-      redactors.push(redact);
-    },
-  });
+    commandsFor(argv),
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

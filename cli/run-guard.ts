@@ -158,8 +158,8 @@ function removeLog(file: string) {
 }
 
 // The CLI that is running now, to start its guard with: cli/faultline.ts beside this file in the
-// sources, the bundle itself (dist/faultline.js, where this code is bundled) in the package.
+// sources; in the package, dist/faultline.js beside the chunk this code is bundled into.
 function entryOfThisCli(): string {
   const here = import.meta.url;
-  return fileURLToPath(here.endsWith('.ts') ? new URL('./faultline.ts', here) : here);
+  return fileURLToPath(new URL(here.endsWith('.ts') ? './faultline.ts' : './faultline.js', here));
 }

@@ -1,17 +1,20 @@
 // The published build (`npm run build`; `npm ci`, `npm pack` and `npm publish` run it through `prepare`), into dist/:
-//   dist/faultline.js   the CLI as one ES module, our code and its dependencies bundled by esbuild:
+//   dist/faultline.js   the CLI as ES modules, our code and its dependencies bundled by esbuild:
 //                       Node runs JavaScript from node_modules (it will not strip types there), and
-//                       one file starts faster and smaller than some 1 600 modules read one by one.
+//                       a few files start faster and smaller than some 1 600 modules read one by one.
+//                       Split: each command is in dist/cli-*.js chunks, imported when it is the one
+//                       run (cli/program.ts), so `validate` never loads the Kubernetes client
 //   dist/index.js       the library (src/library/index.ts), `exports["."]`, bundled the same way but
 //                       split: its functions read their code from dist/library/ chunks on first call
 //   dist/index.d.ts     its declarations and the few files they import (scripts/build-declarations.ts):
 //                       the library's types are written out in src/library/, so none names TypeBox
-// The bundle sits one directory below the package root, as cli/program.ts does in the sources,
-// so `new URL('../package.json', import.meta.url)` finds the package's own package.json in both.
+// The CLI's entry and chunks sit one directory below the package root, as cli/program.ts does in the
+// sources, so `new URL('../package.json', import.meta.url)` finds the package's own package.json in
+// both, and the entry is beside the code that starts it again (cli/run-guard.ts).
 // The repository itself keeps running the .ts sources directly; nothing else reads dist/.
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { buildDeclarations } from './build-declarations.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -23,11 +26,16 @@ rmSync(`${root}dist`, { recursive: true, force: true });
 const requireBanner =
   "import { createRequire as __faultlineRequire } from 'node:module';\nconst require = __faultlineRequire(import.meta.url);";
 
-// The CLI and the library are two bundles: the CLI's start-up loads nothing of the library's. The
-// library is split: dist/index.js is the small entry, and what its functions import on first call
-// (the loader, the engine, the clients) goes into chunks under dist/library/.
-const bundles = [
-  { entryPoints: ['cli/faultline.ts'], outfile: 'dist/faultline.js' },
+// The CLI and the library are two bundles: the CLI's start-up loads nothing of the library's. Both
+// are split. The library's dist/index.js is the small entry, and what its functions import on first
+// call (the loader, the engine, the clients) goes into chunks under dist/library/.
+const bundles: (BuildOptions & { entryPoints: Record<string, string> })[] = [
+  {
+    entryPoints: { faultline: 'cli/faultline.ts' },
+    outdir: 'dist',
+    splitting: true,
+    chunkNames: 'cli-[name]-[hash]',
+  },
   {
     entryPoints: { index: 'src/library/index.ts' },
     outdir: 'dist',
@@ -48,15 +56,17 @@ for (const bundle of bundles) {
     logLevel: 'warning',
     metafile: true,
   });
-  const outputs = Object.entries(bundled.metafile.outputs);
+  const outputs = Object.entries(bundled.metafile?.outputs ?? {});
   const megabytes = (list: typeof outputs) =>
     (list.reduce((sum, [, output]) => sum + output.bytes, 0) / 1e6).toFixed(2);
-  const [entry, ...chunks] = outputs.sort(([a], [b]) => a.split('/').length - b.split('/').length);
+  const entryFiles = Object.keys(bundle.entryPoints).map((name) => `dist/${name}.js`);
+  const entry = outputs.find(([file]) => entryFiles.includes(file));
   if (!entry) throw new Error('esbuild wrote nothing');
-  const modules = Object.keys(bundled.metafile.inputs).length;
+  const chunks = outputs.filter((output) => output !== entry);
+  const modules = Object.keys(bundled.metafile?.inputs ?? {}).length;
   console.log(
     `build: ${entry[0]} (${megabytes([entry])} MB${
-      chunks.length > 0 ? `; ${chunks.length} chunks, ${megabytes(chunks)} MB, in dist/library/` : ''
+      chunks.length > 0 ? `; ${chunks.length} chunks, ${megabytes(chunks)} MB` : ''
     }; ${modules} modules)`,
   );
 }

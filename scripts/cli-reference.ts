@@ -8,7 +8,7 @@ import { buildProgram } from '../cli/program.ts';
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 // The program is only read, never run: its context is never used.
-function program(): Command {
+function program(): Promise<Command> {
   const discard = { write: () => true };
   const context: CommandContext = {
     env: {},
@@ -53,8 +53,8 @@ function renderCommand(command: Command): string[] {
   return lines;
 }
 
-export function renderCliReference(): string {
-  const root = program();
+export async function renderCliReference(): Promise<string> {
+  const root = await program();
   return [
     '## CLI',
     '',

@@ -86,7 +86,7 @@ function renderTable(title: string, schema: JsonSchema): string {
   ].join('\n');
 }
 
-export function renderReference(): string {
+export async function renderReference(): Promise<string> {
   return [
     '# Experiment, Schedule and CLI reference',
     '',
@@ -100,11 +100,11 @@ export function renderReference(): string {
     '',
     renderTable('Experiment (`kind: Experiment`)', ExperimentSchema as unknown as JsonSchema),
     renderTable('Schedule (`kind: Schedule`)', ScheduleSchema as unknown as JsonSchema),
-    renderCliReference(),
+    await renderCliReference(),
   ].join('\n');
 }
 
 if (import.meta.main) {
-  writeFileSync(referenceFile, renderReference());
+  writeFileSync(referenceFile, await renderReference());
   console.log(`wrote ${referenceFile.pathname}`);
 }

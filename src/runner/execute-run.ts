@@ -10,7 +10,6 @@ import {
   runExperiment,
   UnexpectedRunError,
 } from '../engine/run-experiment.ts';
-import { ExitCode } from '../exit-codes.ts';
 import {
   type ChaosToolkitJournalContext,
   renderChaosToolkitJournal,
@@ -18,16 +17,7 @@ import {
 import { type WrittenReports, writeReports } from '../reporting/write-reports.ts';
 import type { Runtime } from '../runtime.ts';
 import { reasonOf } from './reason-of.ts';
-
-/** The report directory cannot be made: the run stops before anything is touched (exit 6). */
-export class ReportDirectoryError extends Error {
-  readonly exitCode = ExitCode.environmentError;
-
-  constructor(directory: string, cause: unknown) {
-    super(`could not create the report directory ${directory}: ${reasonOf(cause)}`, { cause });
-    this.name = 'ReportDirectoryError';
-  }
-}
+import { ReportDirectoryError } from './report-directory-error.ts';
 
 export type ExecuteRunRequest = RunRequest & {
   /** reports/<run-id>: journal.json, report.md, report.html go here. */

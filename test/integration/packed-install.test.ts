@@ -96,6 +96,33 @@ spec:
       start: 1s
 `;
 
+// The packages (bundled into dist/ by esbuild, which heads each module with its path) in the files
+// a command of the installed CLI loads, seen by a module hook registered before the CLI starts.
+async function packagesLoaded(project: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string[]> {
+  const log = join(dir, `loaded-${Math.random().toString(36).slice(2)}.txt`);
+  const hook = join(dir, 'log-loads.mjs');
+  writeFileSync(
+    hook,
+    `import { appendFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+registerHooks({ load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); } });
+`,
+  );
+  const cli = join(project, 'node_modules/faultline/dist/faultline.js');
+  const result = await runProcess('node', ['--import', hook, cli, ...args], { cwd: project, env });
+  if (result.exitCode !== 0) throw new Error(`faultline ${args.join(' ')}: ${result.stderr}`);
+  const files = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith('file:') && url.includes('/node_modules/faultline/dist/'));
+  const packages = new Set<string>();
+  for (const file of files)
+    for (const [, name] of readFileSync(new URL(file), 'utf8').matchAll(
+      /^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm,
+    ))
+      if (name) packages.add(name);
+  return [...packages].sort();
+}
+
 async function step(
   t: ExecutionContext,
   cwd: string,
@@ -198,6 +225,15 @@ for (const node of nodes) {
       );
       t.is(validated.exitCode, 0, validated.stderr);
       t.regex(validated.stdout, /^ok experiments\/slow-catalog\.yaml/m);
+
+      // Each command loads only what it needs: the bundle's chunks say which packages they carry.
+      const versionLoads = await packagesLoaded(project, env, ['--version']);
+      t.deepEqual(versionLoads, ['commander'], '--version loads no command');
+      const validateLoads = await packagesLoaded(project, env, ['validate', 'experiments/slow-catalog.yaml']);
+      t.log(`validate loads: ${validateLoads.join(', ')}`);
+      t.true(validateLoads.includes('yaml'), 'validate parses YAML');
+      for (const client of ['@kubernetes/client-node', 'undici', 'toxiproxy-node-client', 'prom-client'])
+        t.false(validateLoads.includes(client), `validate does not load ${client}`);
       t.regex(validated.stdout, /^ok experiments\/gameday\.yaml/m);
 
       const planned = await npx('plan', 'experiments/slow-catalog.yaml');
