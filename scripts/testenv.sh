@@ -85,14 +85,18 @@ check_prerequisites() {
   command -v openssl >/dev/null || die "openssl is required to create the sandbox's certificates (Debian: apt-get install openssl)."
   command -v curl >/dev/null || die "curl is required for the sandbox's health checks (Debian: apt-get install curl)."
   [ -x "$NODE" ] || die "the project's Node.js (node_modules/.bin/node) is missing: run 'npm ci' in $ROOT first."
-  if ! command -v prometheus >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      log "installing Debian's prometheus"
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus) >"$STATE/apt.log" 2>&1 ||
-        die "installing Debian's prometheus failed; see $STATE/apt.log."
-    else
-      die "Prometheus is required: install Debian's package as root (apt-get install prometheus)."
-    fi
+  command -v prometheus >/dev/null || install_debian_packages "Prometheus is required" prometheus
+}
+
+# Installs Debian packages when it can (root, apt-get), else stops `up` with what to install.
+install_debian_packages() {
+  local why=$1; shift
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing Debian's $*"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@") >"$STATE/apt.log" 2>&1 ||
+      die "installing Debian's $* failed; see $STATE/apt.log."
+  else
+    die "$why: install Debian's packages as root (apt-get install $*)."
   fi
 }
 

@@ -27,11 +27,22 @@ real_node_components() {
 check_real_node_prerequisites() {
   [ "$(id -u)" = 0 ] || die "real nodes need root (network namespaces, iptables, containerd)."
   case $STATE/ in /run/* | /var/lib/* | /var/log/*) die "real nodes need the state directory outside /run, /var/lib and /var/log (FAULTLINE_TESTENV_DIR)." ;; esac
-  local missing="" c
-  for c in containerd containerd-shim-runc-v2 runc ctr iptables nsenter unshare buildah; do command -v "$c" >/dev/null || missing="$missing $c"; done
-  host_nft --version >/dev/null 2>&1 || missing="$missing nft"
-  [ -x /usr/lib/cni/bridge ] || missing="$missing /usr/lib/cni/bridge"
-  [ -z "$missing" ] || die "real nodes need:$missing (Debian: apt-get install containerd runc containernetworking-plugins iptables nftables buildah busybox-static)."
+  local missing=""
+  command -v containerd-shim-runc-v2 >/dev/null && command -v ctr >/dev/null || missing="$missing containerd"
+  command -v runc >/dev/null || missing="$missing runc"
+  [ -x /usr/lib/cni/bridge ] || missing="$missing containernetworking-plugins"
+  command -v iptables >/dev/null || missing="$missing iptables"
+  host_nft --version >/dev/null 2>&1 || missing="$missing nftables"
+  command -v buildah >/dev/null || missing="$missing buildah"
+  static_busybox >/dev/null || missing="$missing busybox-static"
+  command -v nsenter >/dev/null && command -v unshare >/dev/null || missing="$missing util-linux"
+  [ -z "$missing" ] || install_debian_packages "real nodes need$missing" $missing
+}
+
+# A static busybox's path (the pause image and the shop images' shell), or nothing and status 1.
+static_busybox() {
+  local busybox; busybox=$(command -v busybox) || return 1
+  { ldd "$busybox" 2>&1 || true; } | grep -q 'not a dynamic executable' && echo "$busybox"
 }
 
 # Brings the real nodes to N (restarting them when another number runs; 0 keeps what runs), and the

@@ -45,8 +45,7 @@ shop_images_ensure() {
   NODE_BINARY=$(readlink -f "$ROOT/node_modules/node/bin/node")
   [ -x "$NODE_BINARY" ] || die "the npm package 'node' is missing: run 'npm ci' in $ROOT first."
   command -v buildah >/dev/null || die "buildah is required to build the real nodes' images (Debian: apt-get install buildah)."
-  local busybox; busybox=$(command -v busybox || true)
-  [ -n "$busybox" ] && { ldd "$busybox" 2>&1 || true; } | grep -q 'not a dynamic executable' ||
+  local busybox; busybox=$(static_busybox) ||
     die "a static busybox is required for the pause image (Debian: apt-get install busybox-static)."
   mkdir -p "$IMAGES"
   local files libs hash
