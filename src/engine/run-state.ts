@@ -12,6 +12,7 @@ import type { ProxyTarget } from '../registry/toxiproxy-claims.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlastRadius } from '../selection/safety.ts';
 import type { EventType, Journal, JournalEvent, JournalFault, JournalSample, ProbeRole } from './journal.ts';
+import { rateLimitedKubernetes } from './rate-limited-kubernetes.ts';
 import type { RunRequest } from './run-request.ts';
 import type { Phase, Verdict } from './verdict.ts';
 
@@ -82,7 +83,7 @@ export function createRunState(request: RunRequest, runtime: Runtime): RunState 
       deadline,
       clock,
       toxiproxy: runtime.toxiproxy,
-      kubernetes: runtime.kubernetes,
+      kubernetes: rateLimitedKubernetes(runtime.kubernetes, request.experiment.spec.safety?.apiRate),
       random: runtime.random,
       safety: request.experiment.spec.safety,
     },

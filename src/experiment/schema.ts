@@ -2,7 +2,7 @@
 // published JSON Schema (schema/experiment.schema.json is generated from ExperimentSchema).
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { Fault } from './fault-schema.ts';
-import { LoadProbe, LoadStream, loadToleranceKeys, loadToleranceProperties } from './load-schema.ts';
+import { LoadProbe, LoadStream, loadToleranceKeys, loadToleranceProperties, Rate } from './load-schema.ts';
 import { Duration, LabelSelector, Name, Percent, strict, VariableName } from './schema-primitives.ts';
 import { StatusExpectation, Tolerance, toleranceKeys, toleranceProperties } from './tolerance-schema.ts';
 
@@ -173,6 +173,11 @@ export const Safety = Type.Object(
     maxPodsPercent: Type.Optional(Percent),
     maxPods: Type.Optional(Type.Integer({ minimum: 0 })),
     maxNodes: Type.Optional(Type.Integer({ minimum: 0 })),
+    apiRate: Type.Optional({
+      ...Rate,
+      description:
+        'At most this many pod deletions and evictions a second to the Kubernetes API, over the whole run (a client-side rate, e.g. 50/s); unset: only the concurrency bounds them.',
+    }),
   },
   strict,
 );

@@ -177,6 +177,8 @@ export type Safety = {
   maxPodsPercent?: number;
   maxPods?: number;
   maxNodes?: number;
+  /** At most this many pod deletions and evictions a second, over the whole run. */
+  apiRate?: Rate;
 };
 
 /** Requests per second, or a count per unit: `200/s`, `12000/m`, `3600/h`. */
