@@ -27,7 +27,26 @@ export function killGroup(group: 'a' | 'b'): string {
   return `app in (${names.join(',')})`;
 }
 
-function deployment(name: string, replicas: number, nodeSelector: Record<string, string>): V1Deployment {
+// Spread pods keep off the pinned nodes (`avoid`): a pinned pod replaced while the cluster fills up
+// must find its slot free ("Too many pods" otherwise).
+function deployment(
+  name: string,
+  replicas: number,
+  nodeSelector: Record<string, string>,
+  avoid: string[] = [],
+): V1Deployment {
+  const affinity =
+    avoid.length === 0
+      ? undefined
+      : {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [
+                { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'NotIn', values: avoid }] },
+              ],
+            },
+          },
+        };
   return {
     metadata: { name, labels: { app: name, bench: 'pod' } },
     spec: {
@@ -37,6 +56,7 @@ function deployment(name: string, replicas: number, nodeSelector: Record<string,
         metadata: { labels: { app: name, bench: 'pod' } },
         spec: {
           nodeSelector,
+          ...(affinity ? { affinity } : {}),
           terminationGracePeriodSeconds: 30,
           containers: [{ name: 'app', image: 'registry.example/bench/app:1' }],
         },
@@ -178,7 +198,7 @@ export function createScaleCluster(kubeconfigFile: string) {
       const name = `spread-${String(index).padStart(3, '0')}`;
       await apps.createNamespacedDeployment({
         namespace,
-        body: deployment(name, replicas, { type: 'kwok' }),
+        body: deployment(name, replicas, { type: 'kwok' }, [nodeA, nodeB]),
       });
     }
     const waited = await waitAllReady(`${totalPods} bench pods Ready`);

@@ -5,6 +5,7 @@
 import type { LeaseRecord, LeaseWrite } from '../adapters/kubernetes-lease.ts';
 import type { LeasePatch, LeaseStore } from '../adapters/kubernetes-leases.ts';
 import type { LedgerOpen } from '../ledger/ledger-lines.ts';
+import { decodeLeaseJson, encodeLeaseJson } from './lease-json.ts';
 import type { Target } from './targets.ts';
 
 export const runLabel = 'faultline.dev/run';
@@ -58,20 +59,11 @@ export function toRunRecord(lease: LeaseRecord): RunRecord | undefined {
     ...(a[annotation.boot] ? { boot: a[annotation.boot] } : {}),
     experiment: a[annotation.experiment] ?? '?',
     deadline: Date.parse(a[annotation.deadline] ?? '') || 0,
-    targets: parseJson<Target[]>(a[annotation.targets], []),
-    ledger: parseJson<LedgerOpen[]>(a[annotation.ledger], []),
+    targets: decodeLeaseJson<Target[]>(a[annotation.targets], []),
+    ledger: decodeLeaseJson<LedgerOpen[]>(a[annotation.ledger], []),
     renewTime: lease.renewTime,
     durationSeconds: lease.leaseDurationSeconds ?? runLeaseSeconds,
   };
-}
-
-function parseJson<T>(text: string | undefined, fallback: T): T {
-  if (text === undefined) return fallback;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return fallback;
-  }
 }
 
 export function announcementLease(run: RunAnnouncement, now: number): LeaseWrite {
@@ -89,18 +81,20 @@ export function announcementLease(run: RunAnnouncement, now: number): LeaseWrite
       ...(run.boot ? { [annotation.boot]: run.boot } : {}),
       [annotation.experiment]: run.experiment,
       [annotation.deadline]: new Date(run.deadline).toISOString(),
-      [annotation.targets]: JSON.stringify(run.targets),
-      [annotation.ledger]: '[]',
+      [annotation.targets]: encodeLeaseJson(run.targets),
+      [annotation.ledger]: encodeLeaseJson([]),
     },
   };
 }
 
 export const ledgerPatch = (open: readonly LedgerOpen[]): LeasePatch => ({
-  annotations: { [annotation.ledger]: JSON.stringify(open) },
+  annotations: { [annotation.ledger]: encodeLeaseJson(open) },
 });
 
 // The run's own handle on its Lease. Ledger writes are queued one after another (each writes the
 // whole list of open entries), so two faults injecting at once never lose each other's record.
+// Changes made while a ledger write waits its turn ride on that write (it reads the list when it
+// starts): the 1 000 closes of a big kill's revert are a few writes, not 1 000.
 export function createRunLease(store: LeaseStore, run: RunAnnouncement, now: () => number) {
   const name = runLeaseName(run.runId);
   const open = new Map<string, LedgerOpen>();
@@ -110,17 +104,25 @@ export function createRunLease(store: LeaseStore, run: RunAnnouncement, now: () 
     queue = next.catch(() => undefined);
     return next;
   };
+  let waiting: Promise<LeaseRecord> | undefined;
+  const writeLedger = () => {
+    waiting ??= serial(() => {
+      waiting = undefined;
+      return store.patch(name, ledgerPatch([...open.values()]));
+    });
+    return waiting;
+  };
   return {
     name,
     announce: () => store.create(name, announcementLease(run, now())),
     renew: () => serial(() => store.patch(name, { renewTime: now() })),
     recordOpen(entries: readonly LedgerOpen[]) {
       for (const entry of entries) open.set(entry.entry, entry);
-      return serial(() => store.patch(name, ledgerPatch([...open.values()])));
+      return writeLedger();
     },
     recordClose(entry: string) {
       open.delete(entry);
-      return serial(() => store.patch(name, ledgerPatch([...open.values()])));
+      return writeLedger();
     },
     release: () => serial(() => store.delete(name)),
   };
