@@ -1,4 +1,5 @@
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
+import type { RateGate } from '../concurrency/rate-gate.ts';
 import type { FaultAction } from '../faults/fault-driver.ts';
 import type { FaultLedger, LedgerOpen } from '../ledger/fault-ledger.ts';
 import type { JournalAction, JournalFault } from './journal.ts';
@@ -16,6 +17,8 @@ export type InjectTarget = {
   round: number | undefined;
   now: () => number;
   signal?: AbortSignal;
+  /** spec.safety.apiRate: awaited before each of a batch's actions (a kill's deletions, cordons). */
+  apiGate?: RateGate;
   /** Right after an action was injected (for its event and its follow-ups). */
   onInjected: (action: FaultAction, recorded: JournalAction) => void;
 };
@@ -25,10 +28,12 @@ const concurrency = 32;
 // Injects actions in their order, each only once its undo is in the ledger. A run of consecutive
 // `independent` actions (the pods of one kill, the nodes of one drain) goes at once, bounded, its
 // ledger entries written first with a single fsync. Stops starting new ones when the signal
-// aborts; throws the first failure once the actions already started have finished.
-export async function injectActions(actions: FaultAction[], target: InjectTarget): Promise<void> {
+// aborts; throws the first failure once the actions already started have finished. Returns how
+// many were injected.
+export async function injectActions(actions: FaultAction[], target: InjectTarget): Promise<number> {
+  let injected = 0;
   for (const batch of batchesOf(actions)) {
-    if (target.signal?.aborted) return;
+    if (target.signal?.aborted) return injected;
     const first = target.fault.actions.length;
     const recorded = batch.map(
       (action, index): JournalAction => ({
@@ -53,9 +58,11 @@ export async function injectActions(actions: FaultAction[], target: InjectTarget
     target.fault.actions.push(...recorded);
     const errors: unknown[] = [];
     await mapWithLimit(batch, concurrency, async (action, index) => {
+      if (action.independent) await target.apiGate?.(target.signal);
       if (target.signal?.aborted || errors.length > 0) return;
       try {
         await action.inject();
+        injected += 1;
         const done = recorded[index] as JournalAction;
         done.injectedAt = target.now();
         target.onInjected(action, done);
@@ -65,6 +72,7 @@ export async function injectActions(actions: FaultAction[], target: InjectTarget
     });
     if (errors.length > 0) throw errors[0];
   }
+  return injected;
 }
 
 function batchesOf(actions: FaultAction[]): FaultAction[][] {

@@ -19,6 +19,7 @@ export const eventTypes = [
   'step',
   'injected',
   'inject-failed',
+  'inject-shortfall',
   'owner-ready',
   'owner-not-ready',
   'not-measured',

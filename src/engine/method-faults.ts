@@ -93,7 +93,7 @@ async function injectRound(
     const actions = await prepareFault(fault, plan, state.faultContext, round);
     const entry = journalEntryOf(state, item);
     if (entry.record.rounds !== undefined) entry.record.rounds = round + 1;
-    await injectActions(actions, {
+    const injected = await injectActions(actions, {
       ledger: state.runtime.ledger,
       entryFacts: {
         deadline: state.faultContext.deadline,
@@ -106,11 +106,18 @@ async function injectRound(
       round: item.everyMs === undefined ? undefined : round,
       now: state.runtime.clock.now,
       signal: method.signal,
+      ...(state.faultContext.apiGate ? { apiGate: state.faultContext.apiGate } : {}),
       onInjected: (action, recorded) => {
         state.emit('injected', `${name}: ${describeUndo(action.undo)}`, { fault: name });
         followUps.start(name, action, recorded);
       },
     });
+    if (injected < actions.length)
+      state.emit(
+        'inject-shortfall',
+        `${name}: ${injected} of ${actions.length} injected before the method stopped; the rest were never sent`,
+        { fault: name },
+      );
     return true;
   } catch (error) {
     const message = (error as Error).message;

@@ -6,6 +6,7 @@ import { AdapterError } from '../adapters/adapter-error.ts';
 import type { KubernetesAdapter, Pod } from '../adapters/kubernetes.ts';
 import type { Clock } from '../clock.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
+import type { RateGate } from '../concurrency/rate-gate.ts';
 import type { SafetySpec } from '../experiment/schema.ts';
 import { type DrainOptions, decideDrain, describeRefusals } from '../selection/drain-filter.ts';
 import { type BlastRadius, checkSafety } from '../selection/safety.ts';
@@ -22,6 +23,8 @@ export type DrainRequest = {
   safety?: SafetySpec;
   fault?: string;
   signal: AbortSignal;
+  /** spec.safety.apiRate: awaited before each eviction. */
+  apiGate?: RateGate;
   concurrency?: number;
   pollMs?: number;
 };
@@ -66,6 +69,8 @@ export async function drainNode(request: DrainRequest): Promise<SettleResult> {
     for (;;) {
       if (signal.aborted) return last?.state === 'blocked' ? last : { state: 'stopped' };
       if (timeLeft() <= 0 && last) return last;
+      await request.apiGate?.(signal);
+      if (signal.aborted) continue;
       try {
         const result = await kubernetes.evictPod(pod.namespace, pod.name, { uid: pod.uid });
         if (result.outcome === 'evicted') return { state: 'evicted' };

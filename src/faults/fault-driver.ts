@@ -5,6 +5,7 @@
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
 import type { Clock } from '../clock.ts';
+import type { RateGate } from '../concurrency/rate-gate.ts';
 import type { FaultOf } from '../experiment/experiment.ts';
 import type { FaultKind, SafetySpec } from '../experiment/schema.ts';
 import type { OptInLabel } from '../selection/opt-in-label.ts';
@@ -24,6 +25,8 @@ export type FaultContext = {
   signal?: AbortSignal;
   /** The experiment's safety limits, enforced again on what a drain finds on its node. */
   safety?: SafetySpec;
+  /** spec.safety.apiRate: awaited before each deletion, cordon and eviction. */
+  apiGate?: RateGate;
 };
 
 /** The reads selection may make of a cluster. */

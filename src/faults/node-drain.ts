@@ -48,6 +48,7 @@ export const nodeDrainDriver: FaultDriver<'nodeDrain', NodePlan> = {
           options: fault.spec,
           timeoutMs,
           safety: context.safety,
+          ...(context.apiGate ? { apiGate: context.apiGate } : {}),
           fault: fault.name,
           signal,
         }),

@@ -177,7 +177,7 @@ export type Safety = {
   maxPodsPercent?: number;
   maxPods?: number;
   maxNodes?: number;
-  /** At most this many pod deletions and evictions a second, over the whole run. */
+  /** At most this many pod deletions, cordons and evictions a second, over the whole run. */
   apiRate?: Rate;
 };
 

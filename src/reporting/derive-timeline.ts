@@ -45,6 +45,7 @@ const toneOf: Record<EventType, TimelineTone> = {
   'load-started': 'info',
   'load-stopped': 'info',
   'load-shortfall': 'warn',
+  'inject-shortfall': 'warn',
   'load-deviated': 'bad',
   verdict: 'info',
 };

@@ -17,7 +17,7 @@ test.serial(
     });
     t.is(result.exitCode, 0, result.stderr.slice(-3000) + result.stdout.slice(-3000));
     const table = result.stdout.split('Game day summary')[1] ?? '';
-  t.log(table);
+    t.log(table);
     t.regex(table, /experiment\s+verdict\s+time to detect\s+time to revert\s+lost requests/);
     // experiments/demo/, then the two rollout restarts of experiments/real-nodes/.
     const experiments = [

@@ -44,6 +44,7 @@ test('concurrent callers get consecutive slots, never two in one', async (t) => 
 });
 
 test('a rate of 0 or less is refused', (t) => {
-  t.throws(() => createRateGate(0), { instanceOf: RangeError });
-  t.throws(() => createRateGate(-1), { instanceOf: RangeError });
+  const time = fakeTime();
+  t.throws(() => createRateGate(0, time.now, time.sleep), { instanceOf: RangeError });
+  t.throws(() => createRateGate(-1, time.now, time.sleep), { instanceOf: RangeError });
 });

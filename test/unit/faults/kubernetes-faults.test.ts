@@ -2,114 +2,19 @@
 // in-memory cluster whose Deployments replace deleted pods (Ready after a delay) and whose
 // PodDisruptionBudgets refuse evictions. The same faults against a real API server:
 // test/integration/kubernetes-faults.test.ts.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import test from 'ava';
 import { cordonAnnotation } from '../../../src/adapters/kubernetes.ts';
 import type { JournalAction } from '../../../src/engine/journal.ts';
 import { planExperiment } from '../../../src/engine/plan-experiment.ts';
-import { runExperiment } from '../../../src/engine/run-experiment.ts';
-import { type Experiment, normalizeExperiment } from '../../../src/experiment/experiment.ts';
-import type { ExperimentDocument, FaultDocument as FaultSpec } from '../../../src/experiment/schema.ts';
-import { type FaultLedger, openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
-import type { Runtime } from '../../../src/runtime.ts';
-import { createMemoryKubernetes } from '../../helpers/memory-kubernetes.ts';
-import { createVirtualClock } from '../../helpers/virtual-clock.ts';
-
-const seed = 42;
-const runId = '20260101T000000Z-beef';
-
-// A cluster of three nodes and shop/checkout with 3 replicas whose replacements are Ready after 1.5 s.
-function setup() {
-  const clock = createVirtualClock();
-  const cluster = createMemoryKubernetes(clock);
-  for (const node of ['n1', 'n2', 'n3']) cluster.addNode(node);
-  cluster.addDeployment('shop', 'checkout', 3, { readyAfterMs: 1_500 });
-  const ledger = openFaultLedger(
-    join(mkdtempSync(join(tmpdir(), 'faultline-k8s-')), 'ledger.jsonl'),
-    clock.now,
-  );
-  // Ledger writes and API calls in one sequence, to show which came first.
-  const logged: FaultLedger = {
-    ...ledger,
-    openAll(entries) {
-      for (const entry of entries) cluster.calls.push(`ledger ${entry.undo.kind}`);
-      return ledger.openAll(entries);
-    },
-  };
-  const runtime: Runtime = {
-    clock,
-    random: () => 0.5,
-    ledger: logged,
-    toxiproxy: () => {
-      throw new Error('no Toxiproxy in this test');
-    },
-    kubernetes: () => cluster,
-    // The hypothesis: checkout's Ready pods at least `atLeast`, read from the memory cluster.
-    sampleProbe: async (probe) => {
-      const ready = cluster.readyCount('shop', 'checkout');
-      const ok = ready >= (probe.expect?.atLeast ?? 0);
-      return {
-        probe: probe.name,
-        at: clock.now(),
-        outcome: ok ? 'ok' : 'out-of-tolerance',
-        value: ready,
-        detail: `readyReplicas = ${ready}`,
-        durationMs: 0,
-        attempts: 1,
-      };
-    },
-  };
-  const run = (faults: FaultSpec[], spec: Partial<ExperimentDocument['spec']> = {}, atLeast = 1) => {
-    const experiment = experimentWith(faults, spec, atLeast);
-    return runExperiment(
-      { experiment, experimentSource: experiment, experimentFile: 'k.yaml', runId, seed },
-      runtime,
-    );
-  };
-  return { clock, cluster, ledger, run };
-}
-
-function experimentWith(
-  faults: FaultSpec[],
-  spec: Partial<ExperimentDocument['spec']>,
-  atLeast: number,
-): Experiment {
-  return normalizeExperiment({
-    apiVersion: 'faultline.dev/v1alpha1',
-    kind: 'Experiment',
-    metadata: { name: 'k8s-unit' },
-    spec: {
-      duration: '10s',
-      hypothesis: {
-        probes: [
-          {
-            name: 'checkout-ready',
-            kubernetes: {
-              kind: 'Deployment',
-              namespace: 'shop',
-              name: 'checkout',
-              field: 'status.readyReplicas',
-            },
-            expect: { atLeast },
-          },
-        ],
-        during: { every: '500ms', failAfter: 1 },
-      },
-      faults,
-      ...spec,
-    },
-  });
-}
-
-const killTwo: FaultSpec = {
-  name: 'kill-two',
-  podKill: { namespace: 'shop', selector: 'app=checkout', count: 2, gracePeriod: '0s' },
-  start: '1s',
-};
-const relative = (journal: { methodStartedAt?: number }, at: number | undefined) =>
-  at === undefined ? undefined : at - (journal.methodStartedAt ?? 0);
+import type { FaultDocument as FaultSpec } from '../../../src/experiment/schema.ts';
+import {
+  experimentWith,
+  killTwo,
+  relative,
+  runId,
+  seed,
+  setup,
+} from '../../helpers/memory-kubernetes-run.ts';
 
 test('podKill: 2 of 3 pods deleted at once (grace 0); each kill records its owner and time to Ready', async (t) => {
   const { run, cluster } = setup();
