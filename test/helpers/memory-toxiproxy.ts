@@ -2,14 +2,20 @@ import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import type { ProxyState, ToxiproxyAdapter } from '../../src/adapters/toxiproxy.ts';
 
 // An in-memory Toxiproxy for unit tests of pure engine logic; `down` makes every call fail as unreachable.
-export function createMemoryToxiproxy(url = 'http://toxiproxy.test'): ToxiproxyAdapter & {
+// `enabled` names proxies that exist from the start, enabled and without toxics.
+export function createMemoryToxiproxy(
+  url = 'http://toxiproxy.test',
+  enabled: readonly string[] = [],
+): ToxiproxyAdapter & {
   proxies: Map<string, ProxyState>;
   down: boolean;
   /** When set, the server is unreachable whenever it returns true (e.g. a window of virtual time). */
   outage?: () => boolean;
   calls: string[];
 } {
-  const proxies = new Map<string, ProxyState>();
+  const proxies = new Map<string, ProxyState>(
+    enabled.map((name) => [name, { name, listen: 'l', upstream: 'u', enabled: true, toxics: [] }]),
+  );
   const state = { down: false };
   const calls: string[] = [];
   const guard = (what: string) => {

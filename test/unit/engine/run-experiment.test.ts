@@ -18,45 +18,23 @@ import type { SampleOutcome } from '../../../src/hypothesis/sample.ts';
 import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
 import type { ProbeContext } from '../../../src/probes/probe-context.ts';
 import type { Runtime } from '../../../src/runtime.ts';
+import {
+  latencyExperimentDocument,
+  latencyFault,
+  memoryToxiproxyUrl,
+} from '../../helpers/latency-experiment.ts';
 import { createMemoryToxiproxy } from '../../helpers/memory-toxiproxy.ts';
 import { createVirtualClock } from '../../helpers/virtual-clock.ts';
 
-const url = 'http://toxiproxy.test';
-const latency: FaultSpec = {
-  name: 'slow-catalog',
-  toxiproxy: { url, proxy: 'catalog', toxic: 'latency', attributes: { latency: 800 } },
-  start: '5s',
-  duration: '30s',
-};
-
-function experiment(overrides: Partial<ExperimentDocument['spec']> = {}): Experiment {
-  return normalizeExperiment({
-    apiVersion: 'faultline.dev/v1alpha1',
-    kind: 'Experiment',
-    metadata: { name: 'unit' },
-    spec: {
-      duration: '60s',
-      hypothesis: {
-        probes: [{ name: 'page', http: { url: 'http://shop.test/' }, expect: { status: 200 } }],
-        during: { every: '2s', failAfter: 2 },
-      },
-      faults: [latency],
-      ...overrides,
-    },
-  });
-}
+const url = memoryToxiproxyUrl;
+const latency = latencyFault;
+const experiment = (overrides: Partial<ExperimentDocument['spec']> = {}): Experiment =>
+  normalizeExperiment(latencyExperimentDocument(overrides));
 
 // `script(probe, elapsedMs)` decides each sample's outcome.
 function setup(script: (probe: string, elapsedMs: number) => SampleOutcome = () => 'ok') {
   const clock = createVirtualClock();
-  const toxiproxy = createMemoryToxiproxy(url);
-  toxiproxy.proxies.set('catalog', {
-    name: 'catalog',
-    listen: 'l',
-    upstream: 'u',
-    enabled: true,
-    toxics: [],
-  });
+  const toxiproxy = createMemoryToxiproxy(url, ['catalog']);
   const ledger = openFaultLedger(
     join(mkdtempSync(join(tmpdir(), 'faultline-unit-')), 'ledger.jsonl'),
     clock.now,

@@ -34,14 +34,7 @@ const underFault =
 
 function setup(storefront: Storefront = () => page(200)) {
   const clock = createVirtualClock();
-  const toxiproxy = createMemoryToxiproxy(toxiproxyUrl);
-  toxiproxy.proxies.set('catalog', {
-    name: 'catalog',
-    listen: 'l',
-    upstream: 'u',
-    enabled: true,
-    toxics: [],
-  });
+  const toxiproxy = createMemoryToxiproxy(toxiproxyUrl, ['catalog']);
   let sent = 0;
   const transport: LoadTransport = {
     send(exchange, done) {

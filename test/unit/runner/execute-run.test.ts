@@ -9,41 +9,17 @@ import { normalizeExperiment } from '../../../src/experiment/experiment.ts';
 import { openFaultLedger } from '../../../src/ledger/fault-ledger.ts';
 import { executeRun } from '../../../src/runner/execute-run.ts';
 import type { Runtime } from '../../../src/runtime.ts';
+import { latencyExperimentDocument, memoryToxiproxyUrl } from '../../helpers/latency-experiment.ts';
 import { createMemoryToxiproxy } from '../../helpers/memory-toxiproxy.ts';
 import { createVirtualClock } from '../../helpers/virtual-clock.ts';
 
-const url = 'http://toxiproxy.test';
-const source = {
-  apiVersion: 'faultline.dev/v1alpha1',
-  kind: 'Experiment',
-  metadata: { name: 'unit' },
-  spec: {
-    duration: '60s',
-    hypothesis: {
-      probes: [{ name: 'page', http: { url: 'http://shop.test/' }, expect: { status: 200 } }],
-      during: { every: '2s', failAfter: 2 },
-    },
-    faults: [
-      {
-        name: 'slow-catalog',
-        toxiproxy: { url, proxy: 'catalog', toxic: 'latency', attributes: { latency: 800 } },
-        start: '5s',
-      },
-    ],
-  },
-};
+const url = memoryToxiproxyUrl;
+const source = latencyExperimentDocument();
 
 test('an unexpected error in the method: every fault reverted, the journal written, no verdict', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'faultline-execute-'));
   const clock = createVirtualClock();
-  const toxiproxy = createMemoryToxiproxy(url);
-  toxiproxy.proxies.set('catalog', {
-    name: 'catalog',
-    listen: 'l',
-    upstream: 'u',
-    enabled: true,
-    toxics: [],
-  });
+  const toxiproxy = createMemoryToxiproxy(url, ['catalog']);
   const runtime: Runtime = {
     clock,
     random: () => 0.5,
@@ -59,7 +35,7 @@ test('an unexpected error in the method: every fault reverted, the journal writt
   };
   const executed = await executeRun(
     {
-      experiment: normalizeExperiment(source as never),
+      experiment: normalizeExperiment(source),
       experimentSource: source,
       experimentFile: 'x.yaml',
       runId: '20260101T000000Z-abcd',
