@@ -22,7 +22,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScaleCluster, killGroup, namespace, pinnedPods, readEnv } from './scale/cluster.ts';
+import { loadSandboxEnv } from '../test/helpers/sandbox-env.ts';
+import { createScaleCluster, killGroup, namespace, pinnedPods } from './scale/cluster.ts';
 import { listTargets, whenAllGone } from './scale/pods-gone.ts';
 import { check, type Timed, timed } from './scale/timed-process.ts';
 
@@ -39,9 +40,9 @@ if (!envFile) throw new Error('give --env <the sandbox env file>, e.g. --env /tm
 const totalPods = Number(argument('pods', '10000'));
 const rounds = Number(argument('rounds', '2'));
 const dir = mkdtempSync(join(tmpdir(), 'faultline-bench-drain-'));
-const sandboxEnv = readEnv(envFile);
+const sandboxEnv = loadSandboxEnv(envFile);
 const childEnv: NodeJS.ProcessEnv = { ...process.env, ...sandboxEnv, NO_COLOR: '1' };
-const cluster = createScaleCluster(sandboxEnv.KUBECONFIG ?? '');
+const cluster = createScaleCluster(sandboxEnv.KUBECONFIG);
 
 const run = (command: string, args: string[], measure = false) =>
   timed(command, args, { env: childEnv, cwd: projectRoot, measure });

@@ -2,23 +2,12 @@
 // --pods pods in Deployments: two pinned by nodeSelector to two empty nodes (110 pods each, a node's
 // capacity, for the drains) and the rest spread over every kwok node, 100 per Deployment (the
 // first twenty make two kill groups of 1 000 pods). Kept between runs unless --cleanup.
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 
 export const namespace = 'bench';
 export const pinnedPods = 110;
 const spreadPerDeployment = 100;
-
-export function readEnv(file: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
-  }
-  if (values.PATH) values.PATH = values.PATH.replace('$PATH', process.env.PATH ?? '');
-  return values;
-}
 
 // The label selector of kill group `a` (spread-000..009) or `b` (spread-010..019): 1 000 pods each.
 export function killGroup(group: 'a' | 'b'): string {

@@ -28,9 +28,9 @@ const required = [
   'PROMETHEUS_FILE_SD',
 ] as const;
 
-// Reads .testenv/env written by `scripts/testenv.sh up`; integration tests need the sandbox.
-export function loadSandboxEnv(): SandboxEnv {
-  const file = `${projectRoot}.testenv/env`;
+// Reads .testenv/env written by `scripts/testenv.sh up` (or another sandbox's env file: the benches'
+// own sandboxes); integration tests need the sandbox.
+export function loadSandboxEnv(file = `${projectRoot}.testenv/env`): SandboxEnv {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
