@@ -30,6 +30,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { foldOpenEntries, readLedgerLines } from '../src/ledger/fault-ledger.ts';
 import { createSeededRandom } from '../src/selection/seeded-random.ts';
 import { createLeftoverReader } from '../test/helpers/faults-left.ts';
+import { isRunning } from '../test/helpers/is-running.ts';
 import { runProcess } from '../test/helpers/run-process.ts';
 import { loadSandboxEnv, projectRoot } from '../test/helpers/sandbox-env.ts';
 
@@ -103,15 +104,6 @@ function startRun() {
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { child, stderr: () => stderr, exited, method };
 }
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 type Trial = {
   killAtMs: number;

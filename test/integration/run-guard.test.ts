@@ -11,6 +11,7 @@ import { readLedgerLines } from '../../src/ledger/fault-ledger.ts';
 import { faultOnlyExperiment } from '../helpers/fault-only-experiment.ts';
 import { runFaultline } from '../helpers/faultline-process.ts';
 import { createLeftoverReader } from '../helpers/faults-left.ts';
+import { isRunning } from '../helpers/is-running.ts';
 import { loadSandboxEnv, projectRoot } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -45,15 +46,6 @@ const partitionAndCordon = [
       nodeCordon: { selector: "kubernetes.io/hostname=kwok-node-2" }
       start: 400ms`,
 ];
-
-const isRunning = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 const guardPidIn = (stderr: string) => Number(/^guard (\d+) ready/m.exec(stderr)?.[1] ?? 0);
 

@@ -15,7 +15,7 @@ import {
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { runProcess } from '../helpers/run-process.ts';
 import { loadRealNodesEnv, projectRoot } from '../helpers/sandbox-env.ts';
 
@@ -207,6 +207,24 @@ const hostMountPoints = (outside?: string) =>
     .map((line) => line.split(' ')[1] ?? '')
     .filter((point) => point !== '' && !(outside && point.startsWith(`${outside}/`)));
 
+// The host's tables and mount points before a second sandbox is made.
+const hostBefore = () => ({ tables: hostTables(), mounts: hostMountPoints() });
+
+// Nothing of a sandbox's real nodes left, and nothing of the host's added since `before`.
+function assertNothingOfTheRealNodesLeft(
+  t: ExecutionContext,
+  dir: string,
+  before: ReturnType<typeof hostBefore>,
+) {
+  t.deepEqual(realNodeTraces(dir, portBase), noTraces);
+  t.deepEqual(added(before.tables, hostTables()), [], 'no nftables table of the host was created or is left');
+  t.deepEqual(
+    added(before.mounts, hostMountPoints(dir)),
+    [],
+    'no mount point of the host was made or is left',
+  );
+}
+
 // What realNodeTraces finds when a sandbox's real nodes left nothing behind.
 const noTraces = {
   mounts: [],
@@ -236,8 +254,7 @@ test.serial(
     const main = loadRealNodesEnv();
     const dir = mkdtempSync(join(tmpdir(), 'faultline-testenv-'));
     const env = { ...process.env, FAULTLINE_TESTENV_DIR: dir, FAULTLINE_TESTENV_PORT_BASE: String(portBase) };
-    const tablesBefore = hostTables();
-    const mountsBefore = hostMountPoints();
+    const host = hostBefore();
     // What a sandbox on the same port base, killed before its down, leaves: its host link and table.
     execFileSync('ip', [
       'link',
@@ -292,17 +309,7 @@ test.serial(
 
       const down = await runProcess('bash', [script, 'down'], { env, timeoutMs: 300_000 });
       t.is(down.exitCode, 0, down.stderr);
-      t.deepEqual(realNodeTraces(dir, portBase), noTraces);
-      t.deepEqual(
-        added(tablesBefore, hostTables()),
-        [],
-        'no nftables table of the host was created or is left',
-      );
-      t.deepEqual(
-        added(mountsBefore, hostMountPoints(dir)),
-        [],
-        'no mount point of the host was made or is left',
-      );
+      assertNothingOfTheRealNodesLeft(t, dir, host);
       for (const listener of hostListeners()) {
         const port = Number(listener.address.split(':').pop());
         t.false(port >= portBase && port < portBase + 500, `${listener.address} is still bound after down`);
@@ -321,23 +328,12 @@ test.serial(
   'real nodes that fail to start are stopped with the rest, leaving no namespace, rule or port',
   async (t) => {
     // A containerd that exits at once: the node network is made, then up fails waiting for containerd.
-    const tablesBefore = hostTables();
-    const mountsBefore = hostMountPoints();
+    const host = hostBefore();
     await upWithFailingProgram('containerd', ['--nodes', '1', '--real-nodes', '1'], async (result, dir) => {
       t.not(result.exitCode, 0);
       t.regex(result.stderr, /containerd-0 did not become ready: it exited/);
       t.regex(result.stderr, /up failed; stopping what it started/);
-      t.deepEqual(realNodeTraces(dir, portBase), noTraces);
-      t.deepEqual(
-        added(tablesBefore, hostTables()),
-        [],
-        'no nftables table of the host was created or is left',
-      );
-      t.deepEqual(
-        added(mountsBefore, hostMountPoints(dir)),
-        [],
-        'no mount point of the host was made or is left',
-      );
+      assertNothingOfTheRealNodesLeft(t, dir, host);
       for (const offset of [379, 443, 474, 81, 80, 330, 332]) {
         t.false(await isBound(portBase + offset), `port ${portBase + offset} is free after the failed up`);
       }
