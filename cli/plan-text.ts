@@ -17,7 +17,8 @@ function describeCheck(check: DryRunCheck | undefined, row: PlanRow, skipped: bo
     if (row.status) return { text: row.status, style: 'dim' };
     return { text: skipped && row.check ? 'not checked' : '-', style: 'dim' };
   }
-  const text = `${check.action}: ${check.outcome === 'ok' ? 'ok' : (check.message ?? check.outcome)}`;
+  const outcome = `${check.action}: ${check.outcome === 'ok' ? 'ok' : (check.message ?? check.outcome)}`;
+  const text = check.name === row.check?.name ? outcome : `${outcome} (as ${check.name}, same owner)`;
   const style =
     check.outcome === 'ok'
       ? 'green'
@@ -36,8 +37,8 @@ function rowsOf(planned: PlannedFault, report: ExperimentPlan): Cell[][] {
       (check) =>
         check.fault === fault.name &&
         check.action === row.check?.action &&
-        check.name === row.check.name &&
-        check.namespace === row.check.namespace,
+        check.namespace === row.check.namespace &&
+        (check.name === row.check.name || check.standsFor?.includes(row.check.name) === true),
     );
   const cell = (text: string | undefined): Cell => ({ text: text || '-' });
   if (planned.rows.length === 0) {

@@ -1,17 +1,21 @@
 // The plain Faultline types the Kubernetes adapter hands out (never the client library's models).
 export type OwnerRef = { apiVersion?: string; kind: string; name: string };
 
-export type Pod = {
+/** What a metadata-only list says of a pod: enough to select it, kill it and name its owner. */
+export type PodMetadata = {
   namespace: string;
   name: string;
   uid: string;
   labels: Record<string, string>;
-  annotations: Record<string, string>;
-  nodeName: string | undefined;
-  phase: string | undefined;
   isTerminating: boolean;
   /** The controlling owner reference as the pod names it (a ReplicaSet, not yet its Deployment). */
   controller: OwnerRef | undefined;
+};
+
+export type Pod = PodMetadata & {
+  annotations: Record<string, string>;
+  nodeName: string | undefined;
+  phase: string | undefined;
   usesEmptyDir: boolean;
   /** The Ready condition is True. */
   isReady: boolean;
@@ -114,6 +118,12 @@ export type KubernetesAdapter = {
   readonly cluster: ClusterRef;
   /** `namespace` undefined lists every namespace. Selectors are applied by the server; pages of 500. */
   listPods(namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<Pod[]>;
+  /** The same pods, metadata only (one small protobuf list): for selecting among thousands. */
+  listPodMetadata(
+    namespace: string | undefined,
+    labelSelector?: string,
+    fieldSelector?: string,
+  ): Promise<PodMetadata[]>;
   listNodes(labelSelector?: string, fieldSelector?: string): Promise<Node[]>;
   /** undefined when there is no such node. */
   getNode(name: string): Promise<Node | undefined>;
@@ -143,7 +153,7 @@ export type KubernetesAdapter = {
   patchNode(name: string, patch: NodePatch, options?: DryRun & { resourceVersion?: string }): Promise<Node>;
   listPodDisruptionBudgets(namespace: string): Promise<PodDisruptionBudget[]>;
   /** The top controller: a ReplicaSet's Deployment when it has one. ReplicaSets are looked up once each. */
-  resolveOwner(pod: Pod): Promise<OwnerRef | undefined>;
+  resolveOwner(pod: PodMetadata): Promise<OwnerRef | undefined>;
   /** A Deployment, ReplicaSet, StatefulSet or DaemonSet; undefined when it is gone or another kind. */
   readWorkload(namespace: string, owner: OwnerRef): Promise<Workload | undefined>;
   /** undefined when there is no such workload. */

@@ -23,6 +23,8 @@ import {
 import { AdapterError } from './adapter-error.ts';
 import { abortWithCall } from './kubernetes-deadline.ts';
 import { blockingBudgetOf, type CallOptions, callApi, serverMessageOf } from './kubernetes-errors.ts';
+import { createMetadataLister } from './kubernetes-metadata-list.ts';
+import { createOwnerResolver } from './kubernetes-owners.ts';
 import { createRolloutCalls } from './kubernetes-rollouts.ts';
 import type {
   DryRun,
@@ -93,17 +95,20 @@ export type KubernetesConnection = {
   context?: string;
   /** Names the caller in the API server's audit log, e.g. "faultline (plan)". */
   userAgent?: string;
+  /** Objects per page of a metadata-only list (default 2 000); tests make it small to see paging. */
+  metadataPageSize?: number;
 };
 
 export function createKubernetesAdapter(options: KubernetesConnection = {}): KubernetesAdapter {
   const kubeConfig = loadKubeConfig(options);
   const server = kubeConfig.getCurrentCluster()?.server ?? '';
+  const userAgent = options.userAgent ?? defaultUserAgent;
   const configure = (...headers: [string, string][]): Configuration =>
     createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: kubeConfig },
-      middleware: [['User-Agent', options.userAgent ?? defaultUserAgent] as [string, string], ...headers].map(
-        ([k, v]) => setHeaderMiddleware(k, v),
+      middleware: [['User-Agent', userAgent] as [string, string], ...headers].map(([k, v]) =>
+        setHeaderMiddleware(k, v),
       ),
       promiseMiddleware: [abortWithCall],
     });
@@ -117,7 +122,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const autoscaling = new AutoscalingV2Api(configuration);
   const call = <T>(what: string, work: () => Promise<T>, callOptions?: CallOptions) =>
     callApi(server, what, work, callOptions);
-  const replicaSetOwners = new Map<string, Promise<OwnerRef | undefined>>();
+  const metadata = createMetadataLister(configuration, userAgent, options.metadataPageSize);
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
   // Each page is turned into Faultline's small types as it arrives, so the client's heavy models
@@ -136,21 +141,15 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
     return items;
   };
 
-  const ownerOfReplicaSet = (namespace: string, name: string): Promise<OwnerRef | undefined> => {
-    const key = `${namespace}/${name}`;
-    let owner = replicaSetOwners.get(key);
-    if (!owner) {
-      owner = call(`read ReplicaSet ${key}`, () => apps.readNamespacedReplicaSet({ namespace, name })).then(
-        (replicaSet) => toOwnerRef(controllerOf(replicaSet.metadata?.ownerReferences)),
-        (error) => {
-          if (error instanceof AdapterError && error.failure === 'not-found') return undefined;
-          throw error;
-        },
-      );
-      replicaSetOwners.set(key, owner);
-    }
-    return owner;
-  };
+  const resolveOwner = createOwnerResolver({
+    readReplicaSetOwner: async (namespace, name) => {
+      const read = () => apps.readNamespacedReplicaSet({ namespace, name });
+      const replicaSet = await call(`read ReplicaSet ${namespace}/${name}`, read);
+      return toOwnerRef(controllerOf(replicaSet.metadata?.ownerReferences));
+    },
+    listReplicaSetOwners: (namespace) =>
+      call(`list ReplicaSets in namespace ${namespace}`, () => metadata.replicaSetOwners(namespace)),
+  });
 
   return {
     cluster: { server, context: kubeConfig.getCurrentContext() },
@@ -165,6 +164,10 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
             : core.listPodForAllNamespaces(query);
         }, toPod),
       );
+    },
+    async listPodMetadata(namespace, labelSelector, fieldSelector) {
+      const where = namespace ? `in namespace ${namespace}` : 'in all namespaces';
+      return call(`list pods ${where}`, () => metadata.pods(namespace, { labelSelector, fieldSelector }));
     },
     async listNodes(labelSelector, fieldSelector) {
       return call('list nodes', () =>
@@ -266,11 +269,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         ),
       );
     },
-    async resolveOwner(pod) {
-      const owner = pod.controller;
-      if (owner?.kind !== 'ReplicaSet') return owner;
-      return (await ownerOfReplicaSet(pod.namespace, owner.name)) ?? owner;
-    },
+    resolveOwner,
     async readWorkload(namespace, owner) {
       const read = workloadReaders[owner.kind];
       if (!read) return undefined;

@@ -47,7 +47,11 @@ export const PodKillFault = Type.Object(
     gracePeriod: Type.Optional(Duration),
     every: Type.Optional(Duration),
   },
-  strict,
+  {
+    ...strict,
+    description:
+      'Deletes pods picked among the Running ones the selectors match (read as metadata only). `plan` checks one deletion per owner with a server-side dry run, standing for its other pods.',
+  },
 );
 
 export const NodeDrainFault = Type.Object(

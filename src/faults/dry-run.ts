@@ -1,5 +1,6 @@
-// Asks the API server to check, without persisting anything (dryRun=All), every deletion, eviction
-// and cordon a plan would make, so RBAC and PodDisruptionBudget problems show before the run.
+// Asks the API server to check, without persisting anything (dryRun=All), the deletions, evictions
+// and cordons a plan would make, so RBAC and PodDisruptionBudget problems show before the run:
+// every eviction and cordon, and one deletion per owner of the pods a kill picked.
 import { AdapterError } from '../adapters/adapter-error.ts';
 import type { EvictionResult } from '../adapters/kubernetes.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
@@ -15,6 +16,11 @@ export type DryRunCheck = {
   outcome: 'ok' | 'forbidden' | 'blocked' | 'gone' | 'failed';
   message?: string;
   podDisruptionBudget?: string;
+  /**
+   * The other pods, in the same namespace, this one check speaks for: a pod kill checks one
+   * deletion per owner (pods-by-owner.ts), since RBAC and admission answer alike for its pods.
+   */
+  standsFor?: string[];
 };
 
 const concurrency = 16;

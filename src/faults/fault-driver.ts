@@ -32,7 +32,7 @@ export type FaultContext = {
 /** The reads selection may make of a cluster. */
 export type KubernetesReader = Pick<
   KubernetesAdapter,
-  'listPods' | 'listNodes' | 'resolveOwner' | 'readRollout' | 'listAutoscalers'
+  'listPods' | 'listPodMetadata' | 'listNodes' | 'resolveOwner' | 'readRollout' | 'listAutoscalers'
 >;
 
 /** What selection reads: the clusters and proxies, a seed (the same seed picks the same targets). */

@@ -5,7 +5,7 @@ import { AdapterError } from '../adapters/adapter-error.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import { type Amount, amountOf, type PodTarget, pickRunningPods } from '../selection/select-targets.ts';
 import type { FaultDriver, PlanBase } from './fault-driver.ts';
-import { ownersOf } from './owners.ts';
+import { groupByOwner, ownersOf } from './owners.ts';
 import { howMany } from './phrases.ts';
 import { createOwnerWatches } from './pod-kill-watch.ts';
 import type { UndoHandler } from './undo-record.ts';
@@ -91,12 +91,14 @@ export const podKillDriver: FaultDriver<'podKill', PodKillPlan> = {
       owner: pod.owner && `${pod.owner.kind}/${pod.owner.name}`,
       check: { action: 'delete' as const, name: pod.name, namespace: pod.namespace },
     })),
+  // One deletion per owner: the first pod picked of each, standing for the others.
   dryRun: (plan, kubernetes) =>
-    plan.pods.map((pod) => ({
+    groupByOwner(plan.pods).map(([pod, ...others]) => ({
       fault: plan.fault,
       action: 'delete' as const,
       namespace: pod.namespace,
       name: pod.name,
+      ...(others.length > 0 ? { standsFor: others.map((other) => other.name) } : {}),
       send: async () =>
         void (await kubernetes.deletePod(pod.namespace, pod.name, {
           gracePeriodSeconds: plan.gracePeriodSeconds,

@@ -100,7 +100,10 @@ export type PlanResult = {
   }[];
   /** Safety limits the whole blast radius exceeds: the run would not start. */
   violations: { rule: string; fault?: string; message: string }[];
-  /** The API server's dry-run answer for every deletion, eviction and cordon (none after a violation). */
+  /**
+   * The API server's dry-run answers (none after a violation): every eviction and cordon, and one
+   * deletion per owner of a kill's pods, naming the other pods it stands for.
+   */
   dryRun: {
     fault: string;
     action: string;
@@ -109,6 +112,7 @@ export type PlanResult = {
     outcome: 'ok' | 'forbidden' | 'blocked' | 'gone' | 'failed';
     message?: string;
     podDisruptionBudget?: string;
+    standsFor?: string[];
   }[];
   /** What `faultline plan` exits with: 0, 2 (a safety limit), or 6 (a dry run refused). */
   exitCode: number;

@@ -54,6 +54,6 @@ export function pickRandom<T>(
   return pool.slice(0, take);
 }
 
-function compareText(a: string, b: string): number {
+export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -3,7 +3,14 @@
 // nodes to cordon, PodDisruptionBudgets that refuse evictions with a 429, graceful termination.
 // It keeps the rules the faults depend on, not the whole API.
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
-import type { KubernetesAdapter, Node, OwnerRef, Pod, Workload } from '../../src/adapters/kubernetes.ts';
+import type {
+  KubernetesAdapter,
+  Node,
+  OwnerRef,
+  Pod,
+  PodMetadata,
+  Workload,
+} from '../../src/adapters/kubernetes.ts';
 import type { Clock } from '../../src/clock.ts';
 import { matchesLabels, parseLabelSelector } from '../../src/experiment/label-selector.ts';
 
@@ -41,6 +48,18 @@ const labelsMatch = (selector: string | undefined, labels: Record<string, string
   if (!parsed.ok) throw new Error(parsed.error.message);
   return matchesLabels(parsed.selector, labels);
 };
+// The pod field selectors Faultline sends: spec.nodeName=, status.phase= and !=, comma-joined.
+export const fieldsMatch = (selector: string | undefined, pod: Pod) =>
+  (selector ?? '')
+    .split(',')
+    .filter((term) => term !== '')
+    .every((term) => {
+      const match = /^(spec\.nodeName|status\.phase)(!=|=)(.*)$/.exec(term);
+      if (!match) throw new Error(`unsupported field selector ${selector}`);
+      const [, field, operator, value] = match;
+      const actual = field === 'spec.nodeName' ? pod.nodeName : pod.phase;
+      return (actual === value) === (operator === '=');
+    });
 const formatLabels = (labels: Record<string, string>) =>
   Object.entries(labels)
     .map(([k, v]) => `${k}=${v}`)
@@ -95,7 +114,7 @@ export function createMemoryKubernetes(clock: Clock): MemoryKubernetes {
     return pod;
   };
 
-  const deploymentOf = (pod: Pod) =>
+  const deploymentOf = (pod: PodMetadata) =>
     pod.controller?.kind === 'ReplicaSet'
       ? deployments.get(key(pod.namespace, pod.controller.name.replace(/-rs$/, '')))
       : undefined;
@@ -176,16 +195,25 @@ export function createMemoryKubernetes(clock: Clock): MemoryKubernetes {
     },
 
     async listPods(namespace, labelSelector, fieldSelector) {
-      const node = fieldSelector ? /^spec\.nodeName=(.+)$/.exec(fieldSelector)?.[1] : undefined;
-      if (fieldSelector && node === undefined) throw new Error(`unsupported field selector ${fieldSelector}`);
       return [...pods.values()]
         .filter(
           (p) =>
             (namespace === undefined || p.namespace === namespace) &&
             labelsMatch(labelSelector, p.labels) &&
-            (node === undefined || p.nodeName === node),
+            fieldsMatch(fieldSelector, p),
         )
         .map((p) => ({ ...p }));
+    },
+    async listPodMetadata(namespace, labelSelector, fieldSelector) {
+      const listed = await this.listPods(namespace, labelSelector, fieldSelector);
+      return listed.map(({ namespace, name, uid, labels, isTerminating, controller }) => ({
+        namespace,
+        name,
+        uid,
+        labels,
+        isTerminating,
+        controller,
+      }));
     },
     async listNodes(labelSelector, fieldSelector) {
       if (fieldSelector && fieldSelector !== 'spec.unschedulable=true')

@@ -53,6 +53,7 @@ type PlanJson = {
     outcome: string;
     podDisruptionBudget?: string;
     message?: string;
+    standsFor?: string[];
   }[];
   violations: { rule: string; message: string }[];
 };
@@ -159,19 +160,33 @@ test.serial('count 1: the blast radius is one checkout pod owned by Deployment/c
   const pods = json.faults[0]?.pods ?? [];
   t.is(pods.length, 1);
   t.deepEqual(pods[0]?.owner, { kind: 'Deployment', name: 'checkout' });
-  t.regex(pods[0]?.node ?? '', /^kwok-node-\d$/);
+  t.is(pods[0]?.node, undefined, 'a kill picks from pod metadata, which names no node');
   t.deepEqual(
     json.dryRun.map((check) => `${check.action} ${check.name} ${check.outcome}`),
     [`delete ${pods[0]?.name} ok`],
   );
 });
 
-test.serial('percent 50 of 3 pods is 2 pods', async (t) => {
-  const json = await planJson(writeExperiment(podKill('kill-half', 'percent: 50')));
+test.serial('percent 50 of 3 pods is 2 pods, checked by one deletion for their owner', async (t) => {
+  const file = writeExperiment(podKill('kill-half', 'percent: 50'));
+  const json = await planJson(file, '--seed', '5');
   const pods = json.faults[0]?.pods ?? [];
   t.is(pods.length, 2);
   t.is(new Set(pods.map((pod) => pod.name)).size, 2);
   for (const pod of pods) t.deepEqual(pod.owner, { kind: 'Deployment', name: 'checkout' });
+  const [first, second] = pods.map((pod) => pod.name);
+  t.deepEqual(
+    json.dryRun.map((check) => `${check.action} ${check.name} ${check.outcome} ${check.standsFor}`),
+    [`delete ${first} ok ${second}`],
+  );
+  const text = await plan(file, '--seed', '5');
+  t.regex(
+    text.stdout,
+    new RegExp(
+      `^\\s+shop\\s+pod/${second}\\s+Deployment/checkout\\s+-\\s+delete: ok \\(as ${first}, same owner\\)$`,
+      'm',
+    ),
+  );
 });
 
 test.serial('--seed replays exactly the same pick', async (t) => {

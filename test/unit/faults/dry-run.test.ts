@@ -17,11 +17,12 @@ const plans: FaultPlan[] = [
     namespace: 'shop',
     selector: 'app=checkout',
     fieldSelector: undefined,
-    amount: { count: 2 },
+    amount: { count: 3 },
     gracePeriodSeconds: 10,
-    running: 3,
+    running: 4,
     pods: [
       { namespace: 'shop', name: 'a', uid: 'uid-a', node: 'n1', owner },
+      { namespace: 'shop', name: 'c', uid: 'uid-c', node: undefined, owner: undefined },
       { namespace: 'shop', name: 'b', uid: 'uid-b', node: 'n2', owner },
     ],
     excluded: [],
@@ -62,7 +63,7 @@ const plans: FaultPlan[] = [
 ];
 
 const faults: Fault[] = [
-  { name: 'kill', kind: 'podKill', spec: { namespace: 'shop', selector: 'app=checkout', count: 2 } },
+  { name: 'kill', kind: 'podKill', spec: { namespace: 'shop', selector: 'app=checkout', count: 3 } },
   { name: 'drain', kind: 'nodeDrain', spec: { selector: 'pool=web' } },
   { name: 'slow', kind: 'toxiproxy', spec: { url: 'http://t', proxy: 'p', toxic: 'latency' } },
 ];
@@ -97,19 +98,21 @@ function recordingClient(answers: { delete?: (name: string) => void; evict?: () 
   return { client, requests };
 }
 
-test('every deletion, eviction and cordon is sent as a dry run, and nothing else', async (t) => {
+test('one deletion per owner, every eviction and cordon, sent as dry runs, and nothing else', async (t) => {
   const { client, requests } = recordingClient({});
   const checks = await dryRunPlans(plans, client);
   t.deepEqual(requests.sort(), [
     'delete shop/a dryRun=true grace=10',
-    'delete shop/b dryRun=true grace=10',
+    'delete shop/c dryRun=true grace=10',
     'evict shop/a dryRun=true',
     `patch n1 {"unschedulable":true,"annotations":{"${cordonAnnotation}":"plan"}} dryRun=true`,
   ]);
   t.deepEqual(
     checks.map((check) => `${check.fault} ${check.action} ${check.name} ${check.outcome}`),
-    ['kill delete a ok', 'kill delete b ok', 'drain cordon n1 ok', 'drain evict a ok'],
+    ['kill delete a ok', 'kill delete c ok', 'drain cordon n1 ok', 'drain evict a ok'],
   );
+  t.deepEqual(checks[0]?.standsFor, ['b'], 'the check of a speaks for b, of the same owner');
+  t.is(checks[1]?.standsFor, undefined, 'a pod without an owner is checked on its own');
 });
 
 test('a 429 names the PodDisruptionBudget', async (t) => {
@@ -125,8 +128,8 @@ test('a 429 names the PodDisruptionBudget', async (t) => {
 test('a 403 shows as an RBAC problem on that target only', async (t) => {
   const { client } = recordingClient({
     delete: (name) => {
-      if (name === 'b')
-        throw new AdapterError('kubernetes', 'forbidden', 'pods "b" is forbidden', { status: 403 });
+      if (name === 'c')
+        throw new AdapterError('kubernetes', 'forbidden', 'pods "c" is forbidden', { status: 403 });
     },
   });
   const checks = await dryRunPlans(plans, client);

@@ -12,6 +12,7 @@ import type { PodKillPlan } from '../../../src/faults/pod-kill.ts';
 import type { ProxyPlan } from '../../../src/faults/proxy-target.ts';
 import { parseOptInLabel } from '../../../src/selection/opt-in-label.ts';
 import { countToPick } from '../../../src/selection/select-targets.ts';
+import { fieldsMatch } from '../../helpers/memory-kubernetes.ts';
 
 type SelectionClients = Pick<SelectContext, 'kubernetes' | 'toxiproxy'>;
 type FaultSpec = FaultDocument;
@@ -53,7 +54,7 @@ function makeNode(name: string, overrides: Partial<Node> = {}): Node {
   };
 }
 
-// An in-memory cluster: label selectors as the server applies them, spec.nodeName as the only field selector.
+// An in-memory cluster: label selectors as the server applies them, the pod field selectors Faultline sends.
 function fakeClients(cluster: { pods?: Pod[]; nodes?: Node[]; proxies?: ProxyState[] }) {
   const calls = { listPods: 0, resolveOwner: 0, kubernetes: 0 };
   const select = (selector: string | undefined, labels: Record<string, string>) => {
@@ -68,13 +69,18 @@ function fakeClients(cluster: { pods?: Pod[]; nodes?: Node[]; proxies?: ProxySta
       return {
         async listPods(namespace, labelSelector, fieldSelector) {
           calls.listPods += 1;
-          const node = fieldSelector ? /^spec\.nodeName=(.+)$/.exec(fieldSelector)?.[1] : undefined;
           return (cluster.pods ?? []).filter(
             (pod) =>
               (namespace === undefined || pod.namespace === namespace) &&
               select(labelSelector, pod.labels) &&
-              (node === undefined || pod.nodeName === node),
+              fieldsMatch(fieldSelector, pod),
           );
+        },
+        async listPodMetadata(namespace, labelSelector, fieldSelector) {
+          const pods = await this.listPods(namespace, labelSelector, fieldSelector);
+          return pods.map(({ namespace, name, uid, labels, isTerminating, controller }) => ({
+            ...{ namespace, name, uid, labels, isTerminating, controller },
+          }));
         },
         async listNodes(labelSelector) {
           return (cluster.nodes ?? []).filter((node) => select(labelSelector, node.labels));
@@ -144,7 +150,7 @@ test('countToPick: count is capped by what is available; percent rounds up, at l
   t.is(countToPick({ percent: 10 }, 10_000), 1_000);
 });
 
-test('podKill picks count pods among those matching, with owner and node', async (t) => {
+test('podKill picks count pods among those matching, with their owner, from metadata alone', async (t) => {
   const plan = await planOne<PodKillPlan>(
     { name: 'kill', podKill: { namespace: 'shop', selector: 'app=checkout', count: 2, gracePeriod: '10s' } },
     { pods: [...checkoutPods, makePod('other', { labels: { app: 'cart' } })] },
@@ -156,7 +162,7 @@ test('podKill picks count pods among those matching, with owner and node', async
   for (const pod of plan.pods) {
     t.regex(pod.name, /^c-\d$/);
     t.deepEqual(pod.owner, { kind: 'Deployment', name: 'checkout' });
-    t.is(pod.node, 'node-a');
+    t.is(pod.node, undefined, 'a metadata-only list has no node');
   }
 });
 
@@ -201,7 +207,7 @@ test('podKill never picks a terminating pod or one that is not Running, and says
   );
   t.deepEqual(
     plan.excluded.map((item) => `${item.name}: ${item.reason}`),
-    ['going: already terminating', 'pending: not Running (Pending)', 'done: not Running (Succeeded)'],
+    ['done: not Running (Succeeded)', 'going: already terminating', 'pending: not Running (Pending)'],
   );
   t.deepEqual(plan.notes, ['asks for 3 pods, only 1 can be picked']);
 });
