@@ -1,12 +1,16 @@
 // What `faultline plan` shows and the library's planExperiment returns: every fault's targets
 // picked with the seed exactly as `run --seed` picks them, the whole blast radius (repeats counted)
-// judged by the safety limits, and — when they hold — every deletion, eviction and cordon checked
-// by the API server with dryRun=All. Mutates nothing.
+// judged by the safety limits, and — when they hold — the deletions, evictions and cordons checked
+// by the API server with dryRun=All (faults/dry-run.ts), at spec.safety.apiRate if set. Mutates
+// nothing.
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
+import { systemClock } from '../clock.ts';
+import { createRateGate } from '../concurrency/rate-gate.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import type { Experiment, Fault } from '../experiment/experiment.ts';
+import { parseRate } from '../experiment/rate.ts';
 import { type DryRunCheck, sendDryRuns } from '../faults/dry-run.ts';
 import type { DryRunClient, PlanRow } from '../faults/fault-driver.ts';
 import {
@@ -87,7 +91,12 @@ export async function planExperiment(
     patchWorkload: (...args) => clients.kubernetes().patchWorkload(...args),
   };
   const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
-  const dryRun = violations.length === 0 ? await sendDryRuns(requests) : [];
+  const apiRate = experiment.spec.safety?.apiRate;
+  const apiGate =
+    apiRate === undefined
+      ? undefined
+      : createRateGate(parseRate(apiRate), systemClock.now, systemClock.sleep);
+  const dryRun = violations.length === 0 ? await sendDryRuns(requests, apiGate) : [];
   const warmUpMs = warmUpMsOf(experiment.spec);
   const load = (experiment.spec.load ?? []).map((stream) => {
     const options = streamOptionsOf(stream);

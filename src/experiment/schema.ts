@@ -176,7 +176,7 @@ export const Safety = Type.Object(
     apiRate: Type.Optional({
       ...Rate,
       description:
-        'At most this many pod deletions, cordons and evictions a second to the Kubernetes API, over the whole run (a client-side rate, e.g. 50/s); unset: only the concurrency bounds them.',
+        'At most this many pod deletions, cordons and evictions a second to the Kubernetes API, over the whole run, and the dry runs of plan (a client-side rate, e.g. 50/s); unset: only the concurrency bounds them.',
     }),
   },
   strict,

@@ -4,6 +4,7 @@
 import { AdapterError } from '../adapters/adapter-error.ts';
 import type { EvictionResult } from '../adapters/kubernetes.ts';
 import { mapWithLimit } from '../concurrency/map-with-limit.ts';
+import type { RateGate } from '../concurrency/rate-gate.ts';
 
 export type DryRunAction = 'delete' | 'evict' | 'cordon' | 'patch';
 
@@ -58,7 +59,11 @@ async function send(request: DryRunRequest): Promise<DryRunCheck> {
 }
 
 // Each request is checked on its own: the server does not add up the disruptions of several
-// dry-run evictions, so a budget that allows one eviction passes each of two.
-export function sendDryRuns(requests: readonly DryRunRequest[]): Promise<DryRunCheck[]> {
-  return mapWithLimit(requests, concurrency, send);
+// dry-run evictions, so a budget that allows one eviction passes each of two. `apiGate` (from
+// spec.safety.apiRate) paces them as it paces the run's own deletions and evictions.
+export function sendDryRuns(requests: readonly DryRunRequest[], apiGate?: RateGate): Promise<DryRunCheck[]> {
+  return mapWithLimit(requests, concurrency, async (request) => {
+    await apiGate?.();
+    return send(request);
+  });
 }

@@ -160,3 +160,20 @@ test('a pod replaced between the listing and the check is "gone", not a failure'
   const checks = await dryRunPlans(plans, client);
   t.like(checks[0], { action: 'delete', name: 'a', outcome: 'gone' });
 });
+
+test('with a rate gate (spec.safety.apiRate), no dry run is sent before its slot', async (t) => {
+  const { client, requests } = recordingClient({});
+  const slots: (() => void)[] = [];
+  const gate = () => new Promise<void>((resolve) => slots.push(resolve));
+  const all = plans.flatMap((plan, index) => dryRunsOf(faults[index] as Fault, plan as never, client));
+  const sending = sendDryRuns(all, gate);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(slots.length, 4, 'each request asked for a slot');
+  t.is(requests.length, 0, 'nothing sent while the slots are not given');
+  slots[0]?.();
+  await new Promise((resolve) => setImmediate(resolve));
+  t.is(requests.length, 1, 'one slot, one request');
+  for (const slot of slots) slot();
+  t.is((await sending).length, 4);
+  t.is(requests.length, 4);
+});
