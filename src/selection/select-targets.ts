@@ -93,7 +93,9 @@ function notCandidates(terminating: readonly PodMetadata[], notRunning: readonly
 // Running pods, not terminating, that the selectors match (the base of `percent` and
 // maxPodsPercent), then the seeded pick among those carrying the opt-in label. `key` (the fault's
 // name) makes each fault's pick its own. The candidates come from a metadata-only list: at 10 000
-// pods, most of the time and memory of a full list is in fields a pick never reads.
+// pods, most of the time and memory of a full list is in fields a pick never reads. The two lists
+// are two reads: a pod that turns Running between them is in both (picked, and listed as not
+// Running) or in neither; the next pick sees it as it is.
 export async function pickRunningPods(
   kubernetes: Lister,
   query: PodQuery,
