@@ -6,11 +6,9 @@
 import type { KubernetesAdapter } from '../adapters/kubernetes.ts';
 import type { ToxiproxyAdapter } from '../adapters/toxiproxy.ts';
 import { systemClock } from '../clock.ts';
-import { createRateGate } from '../concurrency/rate-gate.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import type { Experiment, Fault } from '../experiment/experiment.ts';
-import { parseRate } from '../experiment/rate.ts';
 import { type DryRunCheck, sendDryRuns } from '../faults/dry-run.ts';
 import type { DryRunClient, PlanRow } from '../faults/fault-driver.ts';
 import {
@@ -24,6 +22,7 @@ import type { LoadStreamOptions } from '../load/stream-options.ts';
 import { streamOptionsOf } from '../load/stream-spec.ts';
 import { parseOptInLabel } from '../selection/opt-in-label.ts';
 import { type BlastRadius, checkSafety, type Violation } from '../selection/safety.ts';
+import { apiGateOf } from './api-gate.ts';
 import { warmUpMsOf } from './phase-load.ts';
 import { planTimeline, roundsOf } from './timeline.ts';
 
@@ -91,11 +90,7 @@ export async function planExperiment(
     patchWorkload: (...args) => clients.kubernetes().patchWorkload(...args),
   };
   const requests = faults.flatMap((planned) => dryRunsOf(planned.fault, planned.plan, kubernetes));
-  const apiRate = experiment.spec.safety?.apiRate;
-  const apiGate =
-    apiRate === undefined
-      ? undefined
-      : createRateGate(parseRate(apiRate), systemClock.now, systemClock.sleep);
+  const { apiGate } = apiGateOf(experiment.spec.safety, systemClock);
   const dryRun = violations.length === 0 ? await sendDryRuns(requests, apiGate) : [];
   const warmUpMs = warmUpMsOf(experiment.spec);
   const load = (experiment.spec.load ?? []).map((stream) => {

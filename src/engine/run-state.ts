@@ -1,12 +1,8 @@
 // The one state a run's phases share: the journal being written, the phase, why the run stops,
 // the faults in place, what the run has hit so far, and the ways to record into the journal and
 // reach the world.
-
-import type { Clock } from '../clock.ts';
-import { createRateGate, type RateGate } from '../concurrency/rate-gate.ts';
 import { parseDuration } from '../experiment/duration.ts';
 import type { Fault } from '../experiment/experiment.ts';
-import { parseRate } from '../experiment/rate.ts';
 import type { ProbeSpec } from '../experiment/schema.ts';
 import type { FaultContext } from '../faults/fault-driver.ts';
 import type { LoadRun } from '../load/start-load.ts';
@@ -15,6 +11,7 @@ import type { RunLease } from '../registry/run-lease.ts';
 import type { ProxyTarget } from '../registry/toxiproxy-claims.ts';
 import type { Runtime } from '../runtime.ts';
 import type { BlastRadius } from '../selection/safety.ts';
+import { apiGateOf } from './api-gate.ts';
 import type { EventType, Journal, JournalEvent, JournalFault, JournalSample, ProbeRole } from './journal.ts';
 import type { RunRequest } from './run-request.ts';
 import type { Phase, Verdict } from './verdict.ts';
@@ -89,7 +86,7 @@ export function createRunState(request: RunRequest, runtime: Runtime): RunState 
       kubernetes: runtime.kubernetes,
       random: runtime.random,
       safety: request.experiment.spec.safety,
-      ...apiGateOf(request.experiment.spec.safety?.apiRate, clock),
+      ...apiGateOf(request.experiment.spec.safety, clock),
     },
   };
   return state;
@@ -156,11 +153,4 @@ export function abortReason(signal: AbortSignal): string {
   const reason = signal.reason;
   if (typeof reason === 'string') return reason;
   return reason instanceof Error ? reason.message : 'the run was interrupted';
-}
-
-// spec.safety.apiRate: one gate for every pod deletion, cordon and eviction of the run, whatever
-// fault or round sends it; reads and reverts are not held back.
-function apiGateOf(apiRate: string | number | undefined, clock: Clock): { apiGate?: RateGate } {
-  if (apiRate === undefined) return {};
-  return { apiGate: createRateGate(parseRate(apiRate), clock.now, clock.sleep) };
 }
