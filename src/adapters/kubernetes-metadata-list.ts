@@ -4,8 +4,10 @@
 // configuration (server, credentials, TLS, proxy, the shared connections) and the call's deadline.
 import { ApiException, type Configuration, HttpMethod } from '@kubernetes/client-node';
 import { abortWithCall } from './kubernetes-deadline.ts';
+import { controllerRefOf } from './kubernetes-owners.ts';
 import { decodeMetadataList, decodeStatusMessage, type ObjectMetadata } from './kubernetes-protobuf.ts';
 import type { OwnerRef, PodMetadata } from './kubernetes-types.ts';
+import { listAllPages } from './list-pages.ts';
 
 const accept = 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 // Pod metadata is about 1.6 KB an object in protobuf: a page of 2 000 is about 3 MB. Each page costs
@@ -52,17 +54,8 @@ export function createMetadataLister(
     return decodeMetadataList(body);
   }
 
-  // Each page is turned into small objects as it arrives; only they are kept.
-  async function listAll<T>(path: string, query: MetadataQuery, map: (item: ObjectMetadata) => T) {
-    const items: T[] = [];
-    let token: string | undefined;
-    do {
-      const page = await listPage(path, query, token);
-      for (const item of page.items) items.push(map(item));
-      token = page.continueToken;
-    } while (token);
-    return items;
-  }
+  const listAll = <T>(path: string, query: MetadataQuery, map: (item: ObjectMetadata) => T) =>
+    listAllPages((token) => listPage(path, query, token), map);
 
   return {
     /** The pods the selectors match, in one namespace or in all. */
@@ -73,17 +66,14 @@ export function createMetadataLister(
     /** Every ReplicaSet of the namespace, by name, with its controller (its Deployment). */
     async replicaSetOwners(namespace: string): Promise<Map<string, OwnerRef | undefined>> {
       const path = `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/replicasets`;
-      return new Map(await listAll(path, {}, (item) => [item.name, controllerOf(item)] as const));
+      return new Map(
+        await listAll(path, {}, (item) => [item.name, controllerRefOf(item.ownerReferences)] as const),
+      );
     },
   };
 }
 
-function controllerOf(item: ObjectMetadata): OwnerRef | undefined {
-  const owner = item.ownerReferences.find((reference) => reference.controller) ?? item.ownerReferences[0];
-  return owner && { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name };
-}
-
 function toPodMetadata(item: ObjectMetadata): PodMetadata {
   const { namespace, name, uid, labels, isTerminating } = item;
-  return { namespace, name, uid, labels, isTerminating, controller: controllerOf(item) };
+  return { namespace, name, uid, labels, isTerminating, controller: controllerRefOf(item.ownerReferences) };
 }

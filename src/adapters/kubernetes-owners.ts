@@ -16,6 +16,14 @@ export type OwnerLookups = {
   listReplicaSetOwners(namespace: string): Promise<Map<string, OwnerRef | undefined>>;
 };
 
+/** A pod's or ReplicaSet's controller: the owner reference marked so, else the first. */
+export function controllerRefOf(
+  references: readonly { apiVersion: string; kind: string; name: string; controller?: boolean }[] | undefined,
+): OwnerRef | undefined {
+  const owner = references?.find((reference) => reference.controller) ?? references?.[0];
+  return owner && { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name };
+}
+
 type Waiting = { name: string; settle: (owner: Promise<OwnerRef | undefined>) => void };
 
 export function createOwnerResolver(lookups: OwnerLookups) {

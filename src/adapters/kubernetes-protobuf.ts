@@ -6,6 +6,7 @@
 // k8s.io/apimachinery's generated.proto (runtime.Unknown, meta/v1 ListMeta, ObjectMeta,
 // OwnerReference); the wire format is read by @bufbuild/protobuf.
 import { BinaryReader } from '@bufbuild/protobuf/wire';
+import type { ListPage } from './list-pages.ts';
 
 export type OwnerReference = { apiVersion: string; kind: string; name: string; controller: boolean };
 
@@ -19,7 +20,7 @@ export type ObjectMetadata = {
   ownerReferences: OwnerReference[];
 };
 
-export type MetadataListPage = { items: ObjectMetadata[]; continueToken: string | undefined };
+export type MetadataListPage = ListPage<ObjectMetadata>;
 
 // "k8s" and a zero byte: every protobuf body the API server sends starts with it.
 const magic = [0x6b, 0x38, 0x73, 0x00];
@@ -125,12 +126,13 @@ export function decodeStatusMessage(body: Uint8Array): string | undefined {
 // PartialObjectMetadataList: metadata = 1 (ListMeta: continue = 3), items = 2.
 export function decodeMetadataList(body: Uint8Array): MetadataListPage {
   const raw = unwrap(body);
-  const page: MetadataListPage = { items: [], continueToken: undefined };
+  const page: MetadataListPage = { items: [] };
   readFields(raw, (reader, number) => {
     if (number === 1)
       readFields(reader.bytes(), (listMeta, field) => {
         if (field !== 3) return false;
-        page.continueToken = listMeta.string() || undefined;
+        const token = listMeta.string();
+        if (token) page.metadata = { _continue: token };
         return true;
       });
     else if (number === 2) {

@@ -24,7 +24,7 @@ import { AdapterError } from './adapter-error.ts';
 import { abortWithCall } from './kubernetes-deadline.ts';
 import { blockingBudgetOf, type CallOptions, callApi, serverMessageOf } from './kubernetes-errors.ts';
 import { createMetadataLister } from './kubernetes-metadata-list.ts';
-import { createOwnerResolver } from './kubernetes-owners.ts';
+import { controllerRefOf, createOwnerResolver } from './kubernetes-owners.ts';
 import { createRolloutCalls } from './kubernetes-rollouts.ts';
 import type {
   DryRun,
@@ -32,11 +32,11 @@ import type {
   KubernetesAdapter,
   Node,
   ObjectRef,
-  OwnerRef,
   Pod,
   PodDisruptionBudget,
 } from './kubernetes-types.ts';
 import { formatLabelSelector, workloadReaders } from './kubernetes-workloads.ts';
+import { listAllPages } from './list-pages.ts';
 import { reuseConnections } from './reuse-connections.ts';
 
 export * from './kubernetes-types.ts';
@@ -125,27 +125,11 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const metadata = createMetadataLister(configuration, userAgent, options.metadataPageSize);
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
-  // Each page is turned into Faultline's small types as it arrives, so the client's heavy models
-  // of one page can be collected before the next: 10 000 pods are not all held as V1Pod at once.
-  const listAllPages = async <T, R>(
-    list: (token: string | undefined) => Promise<{ items: T[]; metadata?: { _continue?: string } }>,
-    map: (item: T) => R,
-  ) => {
-    const items: R[] = [];
-    let token: string | undefined;
-    do {
-      const page = await list(token);
-      for (const item of page.items) items.push(map(item));
-      token = page.metadata?._continue || undefined;
-    } while (token);
-    return items;
-  };
-
   const resolveOwner = createOwnerResolver({
     readReplicaSetOwner: async (namespace, name) => {
       const read = () => apps.readNamespacedReplicaSet({ namespace, name });
       const replicaSet = await call(`read ReplicaSet ${namespace}/${name}`, read);
-      return toOwnerRef(controllerOf(replicaSet.metadata?.ownerReferences));
+      return controllerRefOf(replicaSet.metadata?.ownerReferences);
     },
     listReplicaSetOwners: (namespace) =>
       call(`list ReplicaSets in namespace ${namespace}`, () => metadata.replicaSetOwners(namespace)),
@@ -307,18 +291,6 @@ function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
 
-function controllerOf(
-  references: { kind: string; name: string; apiVersion: string; controller?: boolean }[] | undefined,
-) {
-  return references?.find((reference) => reference.controller) ?? references?.[0];
-}
-
-function toOwnerRef(
-  reference: { kind: string; name: string; apiVersion: string } | undefined,
-): OwnerRef | undefined {
-  return reference && { apiVersion: reference.apiVersion, kind: reference.kind, name: reference.name };
-}
-
 function toPod(pod: V1Pod): Pod {
   return {
     namespace: pod.metadata?.namespace ?? '',
@@ -329,7 +301,7 @@ function toPod(pod: V1Pod): Pod {
     nodeName: pod.spec?.nodeName,
     phase: pod.status?.phase,
     isTerminating: pod.metadata?.deletionTimestamp != null,
-    controller: toOwnerRef(controllerOf(pod.metadata?.ownerReferences)),
+    controller: controllerRefOf(pod.metadata?.ownerReferences),
     usesEmptyDir: pod.spec?.volumes?.some((volume) => volume.emptyDir !== undefined) ?? false,
     isReady: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
   };
