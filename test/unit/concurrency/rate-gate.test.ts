@@ -9,9 +9,6 @@ function fakeTime() {
     sleep: async (ms: number) => {
       now += ms;
     },
-    advance: (ms: number) => {
-      now += ms;
-    },
   };
 }
 
