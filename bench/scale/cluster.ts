@@ -2,8 +2,8 @@
 // --pods pods in Deployments: two pinned by nodeSelector to two empty nodes (110 pods each, a node's
 // capacity, for the drains) and the rest spread over every kwok node, 100 per Deployment (the
 // first twenty make two kill groups of 1 000 pods). Kept between runs unless --cleanup.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
+import { waitUntil } from '../../test/helpers/wait-until.ts';
 
 export const namespace = 'bench';
 export const pinnedPods = 110;
@@ -75,12 +75,13 @@ export function createScaleCluster(kubeconfigFile: string) {
     return { ready, desired };
   }
 
-  async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15 * 60_000) {
+  // How long `check` took to hold (polled every second, for up to 15 minutes).
+  async function waitFor(what: string, check: () => Promise<boolean>) {
     const started = performance.now();
-    while (!(await check())) {
-      if (performance.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-      await sleep(1_000);
-    }
+    await waitUntil(what, async () => (await check()) || undefined, {
+      timeoutMs: 15 * 60_000,
+      intervalMs: 1_000,
+    });
     return performance.now() - started;
   }
 
