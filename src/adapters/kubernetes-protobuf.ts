@@ -1,7 +1,7 @@
 // Reads the API server's protobuf answer to a metadata-only list (Accept:
 // application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1): the
-// cheapest list the server can send — on 10 000 pods a sixth of the time and the bytes of the
-// full JSON list. Only the fields Faultline uses are decoded; every other field is skipped by its
+// cheapest list the server can send — for 10 000 kwok pods 16 MB in 0.17–0.25 s where the full
+// JSON list is 87 MB in 1.1–3.1 s (curl against the 1 000-node sandbox). Only the fields Faultline uses are decoded; every other field is skipped by its
 // wire type, so fields the server adds later change nothing. Field numbers are those of
 // k8s.io/apimachinery's generated.proto (runtime.Unknown, meta/v1 ListMeta, ObjectMeta,
 // OwnerReference); the wire format is read by @bufbuild/protobuf.
