@@ -126,3 +126,22 @@ test('an entry opened while a ledger write is under way is carried by the next w
     [openEntry(0).entry, openEntry(1).entry],
   );
 });
+
+test('a Lease written by an older Faultline (plain JSON annotations) is still read', (t) => {
+  const record = toRunRecord({
+    name: 'faultline-run-x',
+    labels: { 'faultline.dev/run': 'x' },
+    holderIdentity: 'h/1',
+    leaseDurationSeconds: 10,
+    acquireTime: 0,
+    renewTime: 0,
+    leaseTransitions: 0,
+    resourceVersion: '1',
+    annotations: {
+      'faultline.dev/ledger': JSON.stringify([openEntry(3)]),
+      'faultline.dev/targets': JSON.stringify(run.targets.slice(0, 2)),
+    },
+  });
+  t.deepEqual(record?.ledger, [openEntry(3)]);
+  t.deepEqual(record?.targets, run.targets.slice(0, 2));
+});
