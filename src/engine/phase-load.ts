@@ -3,13 +3,12 @@
 // after was checked, or at whatever else ends the run. Stopping waits for the requests in flight,
 // writes each stream's buckets and figures into the journal, judges its whole-run tolerances (a
 // failure deviates the run), and says when the generator could not send most of what was due.
-import { parseDuration } from '../experiment/duration.ts';
-import type { ExperimentSpec } from '../experiment/experiment.ts';
 import { type LoadStreamSpec, loadToleranceKeys } from '../experiment/schema.ts';
 import { describeFigures, judgeLoadWindow, type LoadTolerances } from '../load/judge-window.ts';
 import { type LoadRun, type LoadStreamOptions, startLoad } from '../load/start-load.ts';
 import { describeStream, streamOptionsOf } from '../load/stream-spec.ts';
 import type { JournalLoadStream } from './journal-load.ts';
+import { warmUpMsOf } from './load-warm-up.ts';
 import { faultSpans, phaseSpans } from './load-windows.ts';
 import { type RunState, type Stop, stopRun } from './run-state.ts';
 
@@ -17,14 +16,6 @@ import { type RunState, type Stop, stopRun } from './run-state.ts';
 export const shortfallWarning = 0.9;
 /** Below this share, a run that would have held ends in `error`: too little was sent to judge by. */
 export const shortfallError = 0.5;
-
-// How long the streams run before the steady state is checked: until a ramp has ended and the
-// longest load window of the hypothesis has filled.
-export function warmUpMsOf(spec: ExperimentSpec): number {
-  const ramps = (spec.load ?? []).map((stream) => (stream.ramp ? parseDuration(stream.ramp.over) : 0));
-  const windows = spec.hypothesis.probes.map((probe) => (probe.load ? parseDuration(probe.load.window) : 0));
-  return Math.max(0, ...ramps, ...windows);
-}
 
 function journalEntryOf(stream: LoadStreamSpec, options: LoadStreamOptions, run: LoadRun): JournalLoadStream {
   const started = run.stream(options.name);

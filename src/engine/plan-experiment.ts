@@ -23,7 +23,7 @@ import { streamOptionsOf } from '../load/stream-spec.ts';
 import { parseOptInLabel } from '../selection/opt-in-label.ts';
 import { type BlastRadius, checkSafety, type Violation } from '../selection/safety.ts';
 import { apiGateOf } from './api-gate.ts';
-import { warmUpMsOf } from './phase-load.ts';
+import { warmUpMsOf } from './load-warm-up.ts';
 import { planTimeline, roundsOf } from './timeline.ts';
 
 export type PlanClients = {
