@@ -5,7 +5,7 @@
 // wire type, so fields the server adds later change nothing. Field numbers are those of
 // k8s.io/apimachinery's generated.proto (runtime.Unknown, meta/v1 ListMeta, ObjectMeta,
 // OwnerReference); the wire format is read by @bufbuild/protobuf.
-import { BinaryReader } from '@bufbuild/protobuf/wire';
+import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { ListPage } from './list-pages.ts';
 
 export type OwnerReference = { apiVersion: string; kind: string; name: string; controller: boolean };
@@ -25,41 +25,54 @@ export type MetadataListPage = ListPage<ObjectMetadata>;
 // "k8s" and a zero byte: every protobuf body the API server sends starts with it.
 const magic = [0x6b, 0x38, 0x73, 0x00];
 
-// Calls `field` for each field of the message in `bytes`; a field it does not read is skipped.
-function readFields(bytes: Uint8Array, field: (reader: BinaryReader, number: number) => boolean): void {
-  const reader = new BinaryReader(bytes);
-  while (reader.pos < reader.len) {
+// Calls `field` for each field of the message that ends at `end` (`reader` is at its first field);
+// a field it does not read is skipped. One reader walks the whole body: nested messages are read in
+// place, not copied out into readers of their own (at 10 000 pods, a third of the decoding time).
+function readFields(
+  reader: BinaryReader,
+  end: number,
+  field: (number: number, wireType: WireType) => boolean,
+): void {
+  while (reader.pos < end) {
     const [number, wireType] = reader.tag();
-    if (!field(reader, number)) reader.skip(wireType, number);
+    if (!field(number, wireType)) reader.skip(wireType, number);
   }
 }
 
-function readMapEntry(bytes: Uint8Array, into: Record<string, string>): void {
+// A nested message (length-delimited): where it ends.
+function endOfMessage(reader: BinaryReader): number {
+  const length = reader.uint32();
+  return reader.pos + length;
+}
+
+const nested = WireType.LengthDelimited;
+
+function readMapEntry(reader: BinaryReader, into: Record<string, string>): void {
   let key = '';
   let value = '';
-  readFields(bytes, (reader, number) => {
-    if (number === 1) key = reader.string();
-    else if (number === 2) value = reader.string();
+  readFields(reader, endOfMessage(reader), (number, wireType) => {
+    if (number === 1 && wireType === nested) key = reader.string();
+    else if (number === 2 && wireType === nested) value = reader.string();
     else return false;
     return true;
   });
   into[key] = value;
 }
 
-function readOwnerReference(bytes: Uint8Array): OwnerReference {
+function readOwnerReference(reader: BinaryReader): OwnerReference {
   const owner: OwnerReference = { apiVersion: '', kind: '', name: '', controller: false };
-  readFields(bytes, (reader, number) => {
-    if (number === 1) owner.kind = reader.string();
-    else if (number === 3) owner.name = reader.string();
-    else if (number === 5) owner.apiVersion = reader.string();
-    else if (number === 6) owner.controller = reader.bool();
+  readFields(reader, endOfMessage(reader), (number, wireType) => {
+    if (number === 1 && wireType === nested) owner.kind = reader.string();
+    else if (number === 3 && wireType === nested) owner.name = reader.string();
+    else if (number === 5 && wireType === nested) owner.apiVersion = reader.string();
+    else if (number === 6 && wireType === WireType.Varint) owner.controller = reader.bool();
     else return false;
     return true;
   });
   return owner;
 }
 
-function readObjectMeta(bytes: Uint8Array): ObjectMetadata {
+function readObjectMeta(reader: BinaryReader): ObjectMetadata {
   const meta: ObjectMetadata = {
     name: '',
     namespace: '',
@@ -68,15 +81,16 @@ function readObjectMeta(bytes: Uint8Array): ObjectMetadata {
     isTerminating: false,
     ownerReferences: [],
   };
-  readFields(bytes, (reader, number) => {
+  readFields(reader, endOfMessage(reader), (number, wireType) => {
+    if (wireType !== nested) return false;
     if (number === 1) meta.name = reader.string();
     else if (number === 3) meta.namespace = reader.string();
     else if (number === 5) meta.uid = reader.string();
     else if (number === 9) {
-      reader.bytes();
+      reader.skip(wireType);
       meta.isTerminating = true;
-    } else if (number === 11) readMapEntry(reader.bytes(), meta.labels);
-    else if (number === 13) meta.ownerReferences.push(readOwnerReference(reader.bytes()));
+    } else if (number === 11) readMapEntry(reader, meta.labels);
+    else if (number === 13) meta.ownerReferences.push(readOwnerReference(reader));
     else return false;
     return true;
   });
@@ -84,36 +98,37 @@ function readObjectMeta(bytes: Uint8Array): ObjectMetadata {
 }
 
 // PartialObjectMetadata: metadata = 1.
-function readItem(bytes: Uint8Array): ObjectMetadata | undefined {
+function readItem(reader: BinaryReader): ObjectMetadata | undefined {
   let meta: ObjectMetadata | undefined;
-  readFields(bytes, (reader, number) => {
-    if (number !== 1) return false;
-    meta = readObjectMeta(reader.bytes());
+  readFields(reader, endOfMessage(reader), (number, wireType) => {
+    if (number !== 1 || wireType !== nested) return false;
+    meta = readObjectMeta(reader);
     return true;
   });
   return meta;
 }
 
-// runtime.Unknown: raw = 2 holds the object.
-function unwrap(body: Uint8Array): Uint8Array {
+// runtime.Unknown: raw = 2 holds the object. Leaves a reader at the object's first field, and where
+// the object ends.
+function unwrap(body: Uint8Array): { reader: BinaryReader; end: number } {
   if (body.length < magic.length || magic.some((byte, index) => body[index] !== byte))
     throw new Error('the answer is not a Kubernetes protobuf message');
-  let raw: Uint8Array | undefined;
-  readFields(body.subarray(magic.length), (reader, number) => {
-    if (number !== 2) return false;
-    raw = reader.bytes();
-    return true;
-  });
-  if (!raw) throw new Error('the protobuf answer holds no object');
-  return raw;
+  const reader = new BinaryReader(body.subarray(magic.length));
+  while (reader.pos < reader.len) {
+    const [number, wireType] = reader.tag();
+    if (number === 2 && wireType === nested) return { reader, end: endOfMessage(reader) };
+    reader.skip(wireType, number);
+  }
+  throw new Error('the protobuf answer holds no object');
 }
 
 // A failure's meta/v1 Status: message = 3, reason = 4; undefined when the body is not one.
 export function decodeStatusMessage(body: Uint8Array): string | undefined {
   try {
+    const { reader, end } = unwrap(body);
     let message: string | undefined;
-    readFields(unwrap(body), (reader, number) => {
-      if (number !== 3) return false;
+    readFields(reader, end, (number, wireType) => {
+      if (number !== 3 || wireType !== nested) return false;
       message = reader.string();
       return true;
     });
@@ -125,18 +140,19 @@ export function decodeStatusMessage(body: Uint8Array): string | undefined {
 
 // PartialObjectMetadataList: metadata = 1 (ListMeta: continue = 3), items = 2.
 export function decodeMetadataList(body: Uint8Array): MetadataListPage {
-  const raw = unwrap(body);
+  const { reader, end } = unwrap(body);
   const page: MetadataListPage = { items: [] };
-  readFields(raw, (reader, number) => {
+  readFields(reader, end, (number, wireType) => {
+    if (wireType !== nested) return false;
     if (number === 1)
-      readFields(reader.bytes(), (listMeta, field) => {
-        if (field !== 3) return false;
-        const token = listMeta.string();
+      readFields(reader, endOfMessage(reader), (field, type) => {
+        if (field !== 3 || type !== nested) return false;
+        const token = reader.string();
         if (token) page.metadata = { _continue: token };
         return true;
       });
     else if (number === 2) {
-      const item = readItem(reader.bytes());
+      const item = readItem(reader);
       if (item) page.items.push(item);
     } else return false;
     return true;
