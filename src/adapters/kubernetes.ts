@@ -25,6 +25,7 @@ import { abortWithCall } from './kubernetes-deadline.ts';
 import { blockingBudgetOf, type CallOptions, callApi, serverMessageOf } from './kubernetes-errors.ts';
 import { createMetadataLister } from './kubernetes-metadata-list.ts';
 import { controllerRefOf, createOwnerResolver } from './kubernetes-owners.ts';
+import { createRawRequester, protobuf } from './kubernetes-raw-request.ts';
 import { createRolloutCalls } from './kubernetes-rollouts.ts';
 import type {
   DryRun,
@@ -122,7 +123,8 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const autoscaling = new AutoscalingV2Api(configuration);
   const call = <T>(what: string, work: () => Promise<T>, callOptions?: CallOptions) =>
     callApi(server, what, work, callOptions);
-  const metadata = createMetadataLister(configuration, userAgent, options.metadataPageSize);
+  const send = createRawRequester(configuration, userAgent);
+  const metadata = createMetadataLister(send, options.metadataPageSize);
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
   const resolveOwner = createOwnerResolver({
@@ -196,14 +198,19 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         );
       return call(`list ${query.kind}`, list, callOptions);
     },
+    // The answer, the deleted pod, is not read: asked for in protobuf, it is not parsed at all.
     async deletePod(namespace, name, options) {
+      const grace = options?.gracePeriodSeconds;
       await call(`delete pod ${namespace}/${name}`, () =>
-        core.deleteNamespacedPod({
-          namespace,
-          name,
-          gracePeriodSeconds: options?.gracePeriodSeconds,
-          dryRun: dryRunValue(options),
+        send({
+          method: 'DELETE',
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
+          query: {
+            gracePeriodSeconds: grace === undefined ? undefined : String(grace),
+            dryRun: dryRunValue(options),
+          },
           body: options?.uid ? { preconditions: { uid: options.uid } } : undefined,
+          accept: protobuf,
         }),
       );
     },

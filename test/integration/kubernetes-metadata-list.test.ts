@@ -14,6 +14,7 @@ import test from 'ava';
 import { AdapterError } from '../../src/adapters/adapter-error.ts';
 import { createKubernetesAdapter } from '../../src/adapters/kubernetes.ts';
 import { createMetadataLister } from '../../src/adapters/kubernetes-metadata-list.ts';
+import { createRawRequester } from '../../src/adapters/kubernetes-raw-request.ts';
 import { loadSandboxEnv } from '../helpers/sandbox-env.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -96,7 +97,8 @@ test("the namespace's ReplicaSets listed once name their Deployments; resolveOwn
     baseServer: new ServerConfiguration(kubeConfig.getCurrentCluster()?.server ?? '', {}),
     authMethods: { default: kubeConfig },
   });
-  const owners = await createMetadataLister(configuration, 'faultline (test)').replicaSetOwners(namespace);
+  const send = createRawRequester(configuration, 'faultline (test)');
+  const owners = await createMetadataLister(send).replicaSetOwners(namespace);
   t.is(owners.size, 9);
   for (const [replicaSet, owner] of owners) {
     t.regex(replicaSet, /^d\d-[a-z0-9]+$/);
