@@ -25,6 +25,27 @@ export type MetadataListPage = ListPage<ObjectMetadata>;
 // "k8s" and a zero byte: every protobuf body the API server sends starts with it.
 const magic = [0x6b, 0x38, 0x73, 0x00];
 
+// A field's tag, read as a number: BinaryReader.tag() makes an array for each. At 10 000 pods, the
+// tags and the views `skip` returns were most of what the decoder allocated, all of it garbage.
+function readTag(reader: BinaryReader): number {
+  const tag = reader.uint32();
+  if (tag >>> 3 <= 0 || (tag & 7) > WireType.Bit32)
+    throw new Error(`illegal tag: field no ${tag >>> 3} wire type ${tag & 7}`);
+  return tag;
+}
+
+// Skips a field; a length-delimited one (most skipped fields: managedFields, annotations, ...)
+// without making a view of it.
+function skipField(reader: BinaryReader, number: number, wireType: WireType): void {
+  if (wireType !== WireType.LengthDelimited) {
+    reader.skip(wireType, number);
+    return;
+  }
+  const length = reader.uint32();
+  if (reader.pos + length > reader.len) throw new RangeError('premature EOF');
+  reader.pos += length;
+}
+
 // Calls `field` for each field of the message that ends at `end` (`reader` is at its first field);
 // a field it does not read is skipped. One reader walks the whole body: nested messages are read in
 // place, not copied out into readers of their own (at 10 000 pods, a third of the decoding time).
@@ -34,8 +55,8 @@ function readFields(
   field: (number: number, wireType: WireType) => boolean,
 ): void {
   while (reader.pos < end) {
-    const [number, wireType] = reader.tag();
-    if (!field(number, wireType)) reader.skip(wireType, number);
+    const tag = readTag(reader);
+    if (!field(tag >>> 3, tag & 7)) skipField(reader, tag >>> 3, tag & 7);
   }
 }
 
@@ -87,7 +108,7 @@ function readObjectMeta(reader: BinaryReader): ObjectMetadata {
     else if (number === 3) meta.namespace = reader.string();
     else if (number === 5) meta.uid = reader.string();
     else if (number === 9) {
-      reader.skip(wireType);
+      skipField(reader, number, wireType);
       meta.isTerminating = true;
     } else if (number === 11) readMapEntry(reader, meta.labels);
     else if (number === 13) meta.ownerReferences.push(readOwnerReference(reader));
@@ -115,9 +136,9 @@ function unwrap(body: Uint8Array): { reader: BinaryReader; end: number } {
     throw new Error('the answer is not a Kubernetes protobuf message');
   const reader = new BinaryReader(body.subarray(magic.length));
   while (reader.pos < reader.len) {
-    const [number, wireType] = reader.tag();
-    if (number === 2 && wireType === nested) return { reader, end: endOfMessage(reader) };
-    reader.skip(wireType, number);
+    const tag = readTag(reader);
+    if (tag >>> 3 === 2 && (tag & 7) === nested) return { reader, end: endOfMessage(reader) };
+    skipField(reader, tag >>> 3, tag & 7);
   }
   throw new Error('the protobuf answer holds no object');
 }
