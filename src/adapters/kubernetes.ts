@@ -1,5 +1,7 @@
-// The only file that talks to Kubernetes (through @kubernetes/client-node). Everything above it
-// sees plain Faultline types, never the client's models, and AdapterError for every failure.
+// The Kubernetes adapter: with the kubernetes-*.ts files beside it, the only code that talks to
+// Kubernetes (through @kubernetes/client-node, and undici's request() on the client's connections
+// where the answer is read as bytes: kubernetes-raw-request.ts). Everything above it sees plain
+// Faultline types, never the client's models, and AdapterError for every failure.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -16,27 +18,17 @@ import {
   PolicyV1Api,
   ServerConfiguration,
   setHeaderMiddleware,
-  type V1Node,
-  type V1Pod,
-  type V1PodDisruptionBudget,
 } from '@kubernetes/client-node';
 import { AdapterError } from './adapter-error.ts';
 import { abortWithCall } from './kubernetes-deadline.ts';
 import { blockingBudgetOf, type CallOptions, callApi, serverMessageOf } from './kubernetes-errors.ts';
 import { createMetadataLister } from './kubernetes-metadata-list.ts';
+import { toNode, toPlainObject, toPod, toPodDisruptionBudget } from './kubernetes-models.ts';
 import { controllerRefOf, createOwnerResolver } from './kubernetes-owners.ts';
 import { createRawRequester, protobuf } from './kubernetes-raw-request.ts';
 import { createRolloutCalls } from './kubernetes-rollouts.ts';
-import type {
-  DryRun,
-  KubeObject,
-  KubernetesAdapter,
-  Node,
-  ObjectRef,
-  Pod,
-  PodDisruptionBudget,
-} from './kubernetes-types.ts';
-import { formatLabelSelector, workloadReaders } from './kubernetes-workloads.ts';
+import type { DryRun, KubernetesAdapter, ObjectRef } from './kubernetes-types.ts';
+import { workloadReaders } from './kubernetes-workloads.ts';
 import { listAllPages } from './list-pages.ts';
 import { reuseConnections } from './reuse-connections.ts';
 
@@ -288,47 +280,6 @@ function apiVersionOf(ref: { apiVersion?: string; kind: string }): string {
   return apiVersion;
 }
 
-// The client turns known kinds into its model classes (timestamps into Dates); callers read
-// fields by path, so they get plain JSON as the server sent it.
-function toPlainObject(object: KubernetesObject): KubeObject {
-  return JSON.parse(JSON.stringify(object)) as KubeObject;
-}
-
 function describeRef(ref: ObjectRef): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
-}
-
-function toPod(pod: V1Pod): Pod {
-  return {
-    namespace: pod.metadata?.namespace ?? '',
-    name: pod.metadata?.name ?? '',
-    uid: pod.metadata?.uid ?? '',
-    labels: pod.metadata?.labels ?? {},
-    annotations: pod.metadata?.annotations ?? {},
-    nodeName: pod.spec?.nodeName,
-    phase: pod.status?.phase,
-    isTerminating: pod.metadata?.deletionTimestamp != null,
-    controller: controllerRefOf(pod.metadata?.ownerReferences),
-    usesEmptyDir: pod.spec?.volumes?.some((volume) => volume.emptyDir !== undefined) ?? false,
-    isReady: pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
-  };
-}
-
-function toNode(node: V1Node): Node {
-  return {
-    name: node.metadata?.name ?? '',
-    labels: node.metadata?.labels ?? {},
-    annotations: node.metadata?.annotations ?? {},
-    isUnschedulable: node.spec?.unschedulable === true,
-    resourceVersion: node.metadata?.resourceVersion ?? '',
-  };
-}
-
-function toPodDisruptionBudget(budget: V1PodDisruptionBudget): PodDisruptionBudget {
-  return {
-    namespace: budget.metadata?.namespace ?? '',
-    name: budget.metadata?.name ?? '',
-    selector: formatLabelSelector(budget.spec?.selector),
-    disruptionsAllowed: budget.status?.disruptionsAllowed ?? 0,
-  };
 }
