@@ -115,8 +115,8 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
   const autoscaling = new AutoscalingV2Api(configuration);
   const call = <T>(what: string, work: () => Promise<T>, callOptions?: CallOptions) =>
     callApi(server, what, work, callOptions);
-  const send = createRawRequester(configuration, userAgent);
-  const metadata = createMetadataLister(send, options.metadataPageSize);
+  const raw = createRawRequester(configuration, userAgent);
+  const metadata = createMetadataLister(raw, options.metadataPageSize);
   const dryRunValue = (options?: DryRun) => (options?.dryRun ? 'All' : undefined);
 
   const resolveOwner = createOwnerResolver({
@@ -190,18 +190,25 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         );
       return call(`list ${query.kind}`, list, callOptions);
     },
-    // The answer, the deleted pod, is not read: asked for in protobuf, it is not parsed at all.
+    // Every option goes in the DeleteOptions body: when a DELETE has a body, the API server reads
+    // its options from the body alone and ignores the query's (checked against this sandbox's
+    // kube-apiserver: `?gracePeriodSeconds=0` beside a body holding only the uid precondition
+    // deleted with the pod's own 30 s). The answer, the deleted pod, is asked for in protobuf and
+    // not read.
     async deletePod(namespace, name, options) {
-      const grace = options?.gracePeriodSeconds;
+      const dryRun = dryRunValue(options);
+      const body = {
+        ...(options?.gracePeriodSeconds === undefined
+          ? {}
+          : { gracePeriodSeconds: options.gracePeriodSeconds }),
+        ...(dryRun ? { dryRun: [dryRun] } : {}),
+        ...(options?.uid ? { preconditions: { uid: options.uid } } : {}),
+      };
       await call(`delete pod ${namespace}/${name}`, () =>
-        send({
+        raw({
           method: 'DELETE',
           path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
-          query: {
-            gracePeriodSeconds: grace === undefined ? undefined : String(grace),
-            dryRun: dryRunValue(options),
-          },
-          body: options?.uid ? { preconditions: { uid: options.uid } } : undefined,
+          body,
           accept: protobuf,
         }),
       );
