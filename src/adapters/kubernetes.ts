@@ -193,8 +193,9 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
     // Every option goes in the DeleteOptions body: when a DELETE has a body, the API server reads
     // its options from the body alone and ignores the query's (checked against this sandbox's
     // kube-apiserver: `?gracePeriodSeconds=0` beside a body holding only the uid precondition
-    // deleted with the pod's own 30 s). The answer, the deleted pod, is asked for in protobuf and
-    // not read.
+    // deleted with the pod's own 30 s). `dryRun=All` is in the query as well, where the server
+    // does not read it but its audit log shows it: an SRE reading the log sees the dry run. The
+    // answer, the deleted pod, is asked for in protobuf and not read.
     async deletePod(namespace, name, options) {
       const dryRun = dryRunValue(options);
       const body = {
@@ -208,6 +209,7 @@ export function createKubernetesAdapter(options: KubernetesConnection = {}): Kub
         raw({
           method: 'DELETE',
           path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`,
+          query: { dryRun },
           body,
           accept: protobuf,
         }),
